@@ -1,0 +1,3 @@
+from devmentor.cli import app
+
+app(prog_name="devmentor")

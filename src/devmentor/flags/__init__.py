@@ -1,0 +1,1 @@
+"""Feature flags: named switches stored in the database, read through the cache."""

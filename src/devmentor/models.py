@@ -1,0 +1,10 @@
+"""Every domain's ORM models, imported so that one MetaData describes the whole schema.
+
+Alembic (migrations and the drift check) reads ``target_metadata`` from here; add a
+domain's ``models`` module below when it gets tables.
+"""
+
+from devmentor.flags import models as _flags  # noqa: F401 - registers tables on Base.metadata
+from devmentor.kit.db import Base
+
+target_metadata = Base.metadata
