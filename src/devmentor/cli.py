@@ -1,0 +1,175 @@
+"""The ``devmentor`` command: every process role and admin task from one entry point."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from devmentor import __version__
+from devmentor.settings import Settings, get_settings
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    name="devmentor",
+    help="DevMentor: a self-hostable AI mentor that teaches developers from their own code.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+flags_app = typer.Typer(help="Feature flags.", no_args_is_help=True)
+app.add_typer(flags_app, name="flags")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def async_command(func: Callable[P, Awaitable[R]]) -> Callable[P, R]:
+    """Let a Typer command be ``async def`` (one event loop per command run)."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        return asyncio.run(func(*args, **kwargs))  # type: ignore[arg-type]
+
+    return wrapper
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or a one-line error and exit code 2."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "settings"
+            err.print(f"[red]configuration error[/red] {where}: {error['msg']}")
+        raise typer.Exit(2) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"devmentor {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """DevMentor command line."""
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind [default: settings]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default: 8000]")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (production)")] = 1,
+) -> None:
+    """Serve the API, the web UI and WebSockets (and, embedded, migrate first)."""
+    import uvicorn
+
+    settings = load_settings()
+    if settings.is_embedded and workers > 1:
+        err.print("[red]error[/red] embedded mode (no Redis) runs one process; drop --workers")
+        raise typer.Exit(2)
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    err.print(
+        f"DevMentor {__version__} on http://{bind_host}:{bind_port} "
+        f"(data: {settings.data_dir}, {'embedded' if settings.is_embedded else 'production'})"
+    )
+    uvicorn.run(
+        "devmentor.app:create_app",
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        workers=workers,
+        log_config=None,  # our structlog configuration, set in create_app
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+@app.command()
+@async_command
+async def migrate(
+    revision: Annotated[str, typer.Argument(help="Target revision")] = "head",
+) -> None:
+    """Apply database migrations up to REVISION (default: the latest)."""
+    from devmentor.kit import migrate as migrations
+    from devmentor.kit.db import create_engine
+
+    settings = load_settings()
+    engine = create_engine(settings.effective_database_url)
+    try:
+        await migrations.upgrade(engine, revision)
+        current = await migrations.current_revision(engine)
+    except Exception as exc:
+        err.print(f"[red]migration failed[/red]: {type(exc).__name__}: {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        await engine.dispose()
+    console.print(f"database at revision {current}")
+
+
+@flags_app.command("list")
+@async_command
+async def flags_list() -> None:
+    """List feature flags."""
+    from devmentor.flags.service import FlagService
+    from devmentor.kit.platform import Platform
+
+    platform = await Platform.start(load_settings())
+    try:
+        async with platform.db.session() as session:
+            flags = await FlagService(session, platform.cache).list()
+    finally:
+        await platform.close()
+    table = Table("key", "enabled", "description", "updated")
+    for flag in flags:
+        table.add_row(
+            flag.key,
+            "on" if flag.enabled else "off",
+            flag.description,
+            flag.updated_at.isoformat(timespec="seconds"),
+        )
+    console.print(table)
+
+
+@flags_app.command("set")
+@async_command
+async def flags_set(
+    key: Annotated[str, typer.Argument(help="Flag key, e.g. realtime.enabled")],
+    state: Annotated[str, typer.Argument(help="on or off")],
+    description: Annotated[str | None, typer.Option(help="What the flag controls")] = None,
+) -> None:
+    """Turn a feature flag on or off."""
+    from devmentor.flags.service import FlagService
+    from devmentor.kit.errors import DevMentorError
+    from devmentor.kit.platform import Platform
+
+    if state not in ("on", "off"):
+        err.print("[red]error[/red] STATE must be 'on' or 'off'")
+        raise typer.Exit(2)
+    platform = await Platform.start(load_settings())
+    try:
+        async with platform.db.session() as session:
+            flag = await FlagService(session, platform.cache).set(
+                key, enabled=state == "on", description=description
+            )
+    except DevMentorError as exc:
+        err.print(f"[red]error[/red] {exc.detail}")
+        raise typer.Exit(2) from None
+    finally:
+        await platform.close()
+    console.print(f"{flag.key} is {'on' if flag.enabled else 'off'}")
