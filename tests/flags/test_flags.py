@@ -32,6 +32,7 @@ async def test_flags_default_then_follow_writes(platform: Platform) -> None:
         service = FlagService(session, platform.cache)
         assert await service.is_enabled("realtime") is False
         assert await service.is_enabled("realtime", default=True) is True
+        assert await service.list() == []  # cached too, and must be evicted by the write
     async with platform.db.session() as session:
         await FlagService(session, platform.cache).set("realtime", enabled=True, description="WS")
     # The unset value was cached above; the write's after-commit hook must have evicted it.

@@ -15,6 +15,7 @@ from devmentor.kit.errors import Unprocessable
 _KEY = re.compile(FLAG_KEY_PATTERN)
 # Flags flip rarely and writers invalidate; the TTL only bounds a missed invalidation.
 _TTL_SECONDS = 60
+_ALL_KEY = "flags:all"
 
 
 def _cache_key(key: str) -> str:
@@ -28,7 +29,12 @@ class FlagService:
         self.cache = cache
 
     async def list(self) -> list[FlagOut]:
-        return [FlagOut.model_validate(flag) for flag in await self.repository.list()]
+        async def load() -> list[dict[str, object]]:
+            flags = await self.repository.list()
+            return [FlagOut.model_validate(flag).model_dump(mode="json") for flag in flags]
+
+        cached = await self.cache.get_or_set(_ALL_KEY, load, ttl=_TTL_SECONDS)
+        return [FlagOut.model_validate(flag) for flag in cached]
 
     async def is_enabled(self, key: str, *, default: bool = False) -> bool:
         """Whether ``key`` is on; ``default`` when the flag was never set."""
@@ -53,6 +59,7 @@ class FlagService:
 
         async def invalidate() -> None:
             await self.cache.delete(cache_key)
+            await self.cache.delete(_ALL_KEY)
 
         # After commit: invalidating earlier would let a reader re-cache the old value.
         after_commit(self.session, invalidate)
