@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import re
 import socket
@@ -24,13 +23,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import httpx2
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import create_async_engine
+
+from devmentor.kit.db import scratch_database
 
 
 @dataclass
@@ -150,27 +147,11 @@ async def load(client: httpx2.AsyncClient, path: str, total: int, concurrency: i
     return result
 
 
-@contextlib.asynccontextmanager
-async def scratch_database(url: str | None) -> AsyncIterator[str | None]:
-    """A throwaway PostgreSQL database next to ``url`` (never the one it names)."""
-    if url is None:
-        yield None
-        return
-    base = make_url(url)
-    name = f"devmentor_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
-
-
 async def main(args: argparse.Namespace) -> None:
-    async with scratch_database(args.database_url) as database_url:
+    if args.database_url is None:
+        await run(args)
+        return
+    async with scratch_database(args.database_url, prefix="devmentor_bench") as database_url:
         args.database_url = database_url
         await run(args)
 

@@ -17,10 +17,9 @@ from typing import Any
 import httpx2
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from devmentor.app import create_app
+from devmentor.kit.db import scratch_database
 from devmentor.settings import Settings
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -60,17 +59,8 @@ async def postgres_url() -> AsyncIterator[str]:
     base = _service_url("DEVMENTOR_TEST_DATABASE_URL")
     if base.startswith("postgresql://"):
         base = "postgresql+asyncpg://" + base.split("://", 1)[1]
-    name = f"devmentor_t_{uuid.uuid4().hex[:16]}"
-    url = make_url(base)
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    async with scratch_database(base, prefix="devmentor_t") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from functools import wraps
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -14,6 +15,9 @@ from rich.table import Table
 
 from devmentor import __version__
 from devmentor.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from devmentor.flags.service import FlagService
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -122,19 +126,26 @@ async def migrate(
     console.print(f"database at revision {current}")
 
 
-@flags_app.command("list")
-@async_command
-async def flags_list() -> None:
-    """List feature flags."""
+@asynccontextmanager
+async def flag_service() -> AsyncIterator[FlagService]:
+    """A flag service in one committed unit of work, on a platform started for the command."""
     from devmentor.flags.service import FlagService
     from devmentor.kit.platform import Platform
 
     platform = await Platform.start(load_settings())
     try:
         async with platform.db.session() as session:
-            flags = await FlagService(session, platform.cache).list()
+            yield FlagService(session, platform.cache)
     finally:
         await platform.close()
+
+
+@flags_app.command("list")
+@async_command
+async def flags_list() -> None:
+    """List feature flags."""
+    async with flag_service() as service:
+        flags = await service.list()
     table = Table("key", "enabled", "description", "updated")
     for flag in flags:
         table.add_row(
@@ -154,22 +165,15 @@ async def flags_set(
     description: Annotated[str | None, typer.Option(help="What the flag controls")] = None,
 ) -> None:
     """Turn a feature flag on or off."""
-    from devmentor.flags.service import FlagService
     from devmentor.kit.errors import DevMentorError
-    from devmentor.kit.platform import Platform
 
     if state not in ("on", "off"):
         err.print("[red]error[/red] STATE must be 'on' or 'off'")
         raise typer.Exit(2)
-    platform = await Platform.start(load_settings())
     try:
-        async with platform.db.session() as session:
-            flag = await FlagService(session, platform.cache).set(
-                key, enabled=state == "on", description=description
-            )
+        async with flag_service() as service:
+            flag = await service.set(key, enabled=state == "on", description=description)
     except DevMentorError as exc:
         err.print(f"[red]error[/red] {exc.detail}")
         raise typer.Exit(2) from None
-    finally:
-        await platform.close()
     console.print(f"{flag.key} is {'on' if flag.enabled else 'off'}")

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx2
 import pytest
 
 from devmentor import __version__
-from devmentor.app import create_app
-from devmentor.settings import Settings
 from devmentor.web.templating import TEMPLATES_DIR
+from tests.conftest import make_settings, running_app
 from tests.web.dom import Element, csp_violations, parse
-
-TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 # Every HTML page and the nav key it marks as current (None: not in the main nav).
 PAGES = {"/": "home", "/status": "status", "/api-docs": None}
@@ -30,34 +25,9 @@ CONTENT_TYPES = {
 }
 
 
-def _settings(data_dir: Path, **overrides: Any) -> Settings:
-    return Settings(
-        _env_file=None,
-        env="test",
-        data_dir=data_dir,
-        secret_key=TEST_SECRET,
-        log_json=False,
-        log_level="warning",
-        **overrides,
-    )
-
-
-@asynccontextmanager
-async def _client(settings: Settings) -> AsyncIterator[httpx2.AsyncClient]:
-    """The real app, lifespan included, and a client speaking HTTP to it over ASGI."""
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx2.AsyncClient(
-            transport=httpx2.ASGITransport(app=app), base_url="http://test"
-        ) as client,
-    ):
-        yield client
-
-
 @pytest.fixture
 async def web(tmp_path: Path) -> AsyncIterator[httpx2.AsyncClient]:
-    async with _client(_settings(tmp_path)) as client:
+    async with running_app(make_settings(tmp_path)) as (_, client):
         yield client
 
 
@@ -130,7 +100,7 @@ async def test_footer_shows_the_version_and_links(web: httpx2.AsyncClient) -> No
 
 
 async def test_api_docs_links_disappear_when_the_docs_are_off(tmp_path: Path) -> None:
-    async with _client(_settings(tmp_path, public_api_docs=False)) as client:
+    async with running_app(make_settings(tmp_path, public_api_docs=False)) as (_, client):
         document = await _page(client, "/")
         nav = [link.get("href") for link in _main_nav(document).find_all("a")]
         assert nav == ["/", "/status"]

@@ -7,6 +7,7 @@ The boundary owns the transaction: a request (or a job) gets one session from
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -135,3 +136,27 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+@asynccontextmanager
+async def scratch_database(
+    server_url: str, *, prefix: str = "devmentor_scratch"
+) -> AsyncIterator[str]:
+    """Create a throwaway PostgreSQL database on ``server_url``'s server; drop it after.
+
+    Yields the new database's URL (never the one ``server_url`` names). For tests and
+    benchmarks that must not touch a shared database.
+    """
+    base = make_url(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
+    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield base.set(database=name).render_as_string(hide_password=False)
+        finally:
+            async with admin.connect() as connection:
+                await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
