@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2
 import pytest
 import redis
 
@@ -16,13 +17,13 @@ from tests.conftest import make_settings, running_app
 REDIS_SERVER = shutil.which("redis-server")
 
 
-async def test_healthz(client) -> None:  # type: ignore[no-untyped-def]
+async def test_healthz(client: httpx2.AsyncClient) -> None:
     response = await client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
 
 
-async def test_readyz_checks_the_database(client) -> None:  # type: ignore[no-untyped-def]
+async def test_readyz_checks_the_database(client: httpx2.AsyncClient) -> None:
     response = await client.get("/readyz")
     assert response.status_code == 200
     body = response.json()
@@ -127,7 +128,7 @@ async def test_readyz_follows_redis_down_and_back_without_a_restart(
         assert again.json()["checks"]["redis"]["ok"] is True
 
 
-async def test_metrics_count_requests_by_route_template(client) -> None:  # type: ignore[no-untyped-def]
+async def test_metrics_count_requests_by_route_template(client: httpx2.AsyncClient) -> None:
     await client.get("/healthz")
     await client.get("/no/such/page")
     response = await client.get("/metrics")
@@ -140,7 +141,7 @@ async def test_metrics_count_requests_by_route_template(client) -> None:  # type
     assert 'devmentor_build_info{version="' in text
 
 
-async def test_request_ids_are_echoed_or_generated(client) -> None:  # type: ignore[no-untyped-def]
+async def test_request_ids_are_echoed_or_generated(client: httpx2.AsyncClient) -> None:
     mine = await client.get("/healthz", headers={"X-Request-ID": "trace-123"})
     assert mine.headers["x-request-id"] == "trace-123"
     generated = await client.get("/healthz")
@@ -150,7 +151,7 @@ async def test_request_ids_are_echoed_or_generated(client) -> None:  # type: ign
     assert len(hostile.headers["x-request-id"]) == 32
 
 
-async def test_openapi_and_swagger_ui_are_served(client) -> None:  # type: ignore[no-untyped-def]
+async def test_openapi_and_swagger_ui_are_served(client: httpx2.AsyncClient) -> None:
     spec = (await client.get("/openapi.json")).json()
     assert spec["info"]["title"] == "DevMentor API"
     assert "/readyz" in spec["paths"]
