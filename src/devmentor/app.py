@@ -12,6 +12,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from devmentor import __version__
+from devmentor.auth.router import router as auth_router
+from devmentor.auth.runtime import AuthRuntime
 from devmentor.deps import api_rate_limit
 from devmentor.flags.router import router as flags_router
 from devmentor.kit.errors import install_error_handlers
@@ -55,9 +57,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.platform = None
+    app.state.auth_runtime = AuthRuntime.from_settings(settings)
     install_error_handlers(app)
 
     api = APIRouter(prefix="/api", dependencies=[Depends(api_rate_limit)])
+    api.include_router(auth_router)
     api.include_router(flags_router)
     app.include_router(api)
     app.include_router(ops_router)

@@ -63,6 +63,60 @@ class HealthSettings(BaseModel):
     check_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
 
 
+class AuthSettings(BaseModel):
+    """Sign-in: local accounts, GitHub OAuth, token lifetimes and abuse limits."""
+
+    #: Whether new accounts can be created (local registration and first GitHub sign-in).
+    registration_enabled: bool = True
+    access_token_ttl_seconds: int = Field(default=900, ge=60, le=3600)
+    #: How long an idle sign-in lasts without "remember me" (each refresh extends it).
+    session_idle_ttl_seconds: int = Field(default=12 * 3600, ge=300, le=30 * 86400)
+    #: The same, with "remember me" (the browser keeps its cookies across restarts).
+    remember_idle_ttl_seconds: int = Field(default=30 * 86400, ge=3600, le=365 * 86400)
+    #: No sign-in outlives this, however active, without signing in again.
+    session_max_age_seconds: int = Field(default=90 * 86400, ge=3600, le=365 * 86400)
+    #: Two tabs refreshing at once may both present the same refresh token this long.
+    refresh_reuse_grace_seconds: float = Field(default=10.0, ge=0, le=120)
+    login_limit_per_ip: str = "30/minute"
+    #: Failed sign-ins per account name (counted whether or not the account exists).
+    login_limit_per_account: str = "10/15 minutes"
+    password_min_length: int = Field(default=8, ge=8, le=128)
+    # argon2id cost: the defaults are argon2-cffi's RFC 9106 "low memory" profile.
+    argon2_time_cost: int = Field(default=3, ge=1, le=20)
+    argon2_memory_kib: int = Field(default=65_536, ge=1024, le=4 * 1024 * 1024)
+    argon2_parallelism: int = Field(default=4, ge=1, le=16)
+    #: Secure cookies. Default: on unless env is development (plain http on a laptop).
+    cookie_secure: bool | None = None
+
+    github_client_id: str | None = None
+    github_client_secret: SecretStr | None = None
+    #: The web host (authorize, token). GitHub Enterprise: https://github.example.com
+    github_base_url: str = "https://github.com"
+    #: The REST API root. GitHub Enterprise: https://github.example.com/api/v3
+    github_api_url: str = "https://api.github.com"
+    github_scopes: str = "read:user user:email"
+    github_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+
+    @field_validator("login_limit_per_ip", "login_limit_per_account")
+    @classmethod
+    def _limit_parses(cls, value: str) -> str:
+        from devmentor.kit.ratelimit import parse_limit
+
+        parse_limit(value)
+        return value
+
+    @field_validator("github_base_url", "github_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
+
+    @property
+    def github_enabled(self) -> bool:
+        return bool(self.github_client_id and self.github_client_secret)
+
+
 class Settings(BaseSettings):
     """The settings root. Construct with keyword arguments in tests; from the environment in use."""
 
@@ -84,6 +138,9 @@ class Settings(BaseSettings):
         default=None, description="Redis URL; unset means in-process cache, events and limits"
     )
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    #: Former secret keys, still accepted to verify tokens and decrypt stored secrets
+    #: signed or encrypted before a rotation. New ones always use ``secret_key``.
+    previous_secret_keys: list[SecretStr] = Field(default_factory=list, max_length=5)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -98,6 +155,7 @@ class Settings(BaseSettings):
     events: EventSettings = EventSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
     health: HealthSettings = HealthSettings()
+    auth: AuthSettings = AuthSettings()
 
     @field_validator("database_url")
     @classmethod
@@ -122,7 +180,22 @@ class Settings(BaseSettings):
             )
         if len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("DEVMENTOR_SECRET_KEY must be at least 32 characters")
+        if any(len(key.get_secret_value()) < 32 for key in self.previous_secret_keys):
+            raise ValueError(
+                "each of DEVMENTOR_PREVIOUS_SECRET_KEYS must be at least 32 characters"
+            )
+        if bool(self.auth.github_client_id) != bool(self.auth.github_client_secret):
+            raise ValueError(
+                "GitHub sign-in needs both DEVMENTOR_AUTH__GITHUB_CLIENT_ID and "
+                "DEVMENTOR_AUTH__GITHUB_CLIENT_SECRET"
+            )
         return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.auth.cookie_secure is not None:
+            return self.auth.cookie_secure
+        return self.env != "development"
 
     @property
     def effective_database_url(self) -> str:

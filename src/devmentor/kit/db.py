@@ -25,6 +25,8 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
+from devmentor.kit.errors import DevMentorError
+
 # Stable constraint names make migrations reversible and diffs reviewable on both databases.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -119,16 +121,29 @@ class Database:
         """A unit of work: commits when the block succeeds, rolls back when it raises.
 
         Callbacks registered with :func:`after_commit` run once the commit has succeeded.
+        A :class:`~devmentor.kit.errors.DevMentorError` with ``keep_changes`` commits
+        before it propagates.
         """
         async with self.sessionmaker() as session:
             try:
                 yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
+            except BaseException as exc:
+                if isinstance(exc, DevMentorError) and exc.keep_changes:
+                    await self._commit(session)
+                else:
+                    await session.rollback()
                 raise
-            for callback in session.info.pop(_AFTER_COMMIT, []):
-                await callback()
+            await self._commit(session)
+
+    @staticmethod
+    async def _commit(session: AsyncSession) -> None:
+        try:
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+        for callback in session.info.pop(_AFTER_COMMIT, []):
+            await callback()
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:

@@ -32,6 +32,9 @@ class DevMentorError(Exception):
     status: ClassVar[int] = 500
     code: ClassVar[str] = "internal_error"
     title: ClassVar[str] = "Internal error"
+    #: Commit the unit of work's changes even though this error ends it: for errors
+    #: whose point is a change, like revoking a session when a stolen token is replayed.
+    keep_changes: ClassVar[bool] = False
 
     def __init__(
         self,
