@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import wraps
@@ -17,6 +18,7 @@ from devmentor import __version__
 from devmentor.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from devmentor.auth.service import AuthService
     from devmentor.flags.service import FlagService
 
 P = ParamSpec("P")
@@ -31,6 +33,8 @@ app = typer.Typer(
 )
 flags_app = typer.Typer(help="Feature flags.", no_args_is_help=True)
 app.add_typer(flags_app, name="flags")
+users_app = typer.Typer(help="Local accounts.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 console = Console()
 err = Console(stderr=True)
@@ -177,3 +181,102 @@ async def flags_set(
         err.print(f"[red]error[/red] {exc.detail}")
         raise typer.Exit(2) from None
     console.print(f"{flag.key} is {'on' if flag.enabled else 'off'}")
+
+
+@asynccontextmanager
+async def auth_service() -> AsyncIterator[AuthService]:
+    """An auth service in one committed unit of work, on a platform started for the command."""
+    from devmentor.auth.runtime import AuthRuntime
+    from devmentor.auth.service import AuthService
+    from devmentor.kit.platform import Platform
+
+    settings = load_settings()
+    platform = await Platform.start(settings)
+    try:
+        async with platform.db.session() as session:
+            yield AuthService(
+                session, platform.cache, platform.limiter, AuthRuntime.from_settings(settings)
+            )
+    finally:
+        await platform.close()
+
+
+def read_password(*, confirm: bool) -> str:
+    """The password from stdin: typed twice at a terminal, else the first line of a pipe.
+
+    Never an option or an argument: those end up in shell history and `ps` output.
+    """
+    import getpass
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if confirm and getpass.getpass("Repeat password: ") != password:
+            err.print("[red]error[/red] the passwords differ")
+            raise typer.Exit(2)
+        return password
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        err.print("[red]error[/red] no password on stdin (echo 'secret' | devmentor users ...)")
+        raise typer.Exit(2)
+    return password
+
+
+@users_app.command("create")
+@async_command
+async def users_create(
+    username: Annotated[str, typer.Option(help="Login name (letters, digits, . _ -)")],
+    admin: Annotated[bool, typer.Option("--admin", help="Make an administrator")] = False,
+    display_name: Annotated[str | None, typer.Option(help="Name shown in the UI")] = None,
+    email: Annotated[str | None, typer.Option(help="Contact address")] = None,
+) -> None:
+    """Create a local account; the password is read from stdin."""
+    from devmentor.kit.errors import DevMentorError
+
+    password = read_password(confirm=True)
+    try:
+        async with auth_service() as service:
+            user = await service.create_user(
+                username, password, display_name=display_name, email=email, is_admin=admin
+            )
+    except DevMentorError as exc:
+        err.print(f"[red]error[/red] {exc.detail}")
+        raise typer.Exit(2) from None
+    console.print(f"created {'administrator' if user.is_admin else 'user'} {user.username}")
+
+
+@users_app.command("list")
+@async_command
+async def users_list() -> None:
+    """List accounts."""
+    async with auth_service() as service:
+        users = await service.list_users()
+    table = Table("username", "name", "admin", "github", "password", "created", "last sign-in")
+    for user in users:
+        table.add_row(
+            user.username,
+            user.display_name,
+            "yes" if user.is_admin else "",
+            user.github_login or "",
+            "yes" if user.password_hash else "",
+            user.created_at.isoformat(timespec="seconds"),
+            user.last_login_at.isoformat(timespec="seconds") if user.last_login_at else "never",
+        )
+    console.print(table)
+
+
+@users_app.command("set-password")
+@async_command
+async def users_set_password(
+    username: Annotated[str, typer.Option(help="The account")],
+) -> None:
+    """Set an account's password (read from stdin) and sign it out everywhere."""
+    from devmentor.kit.errors import DevMentorError
+
+    password = read_password(confirm=True)
+    try:
+        async with auth_service() as service:
+            revoked = await service.set_password(username, password)
+    except DevMentorError as exc:
+        err.print(f"[red]error[/red] {exc.detail}")
+        raise typer.Exit(2) from None
+    console.print(f"password set; {revoked} session(s) signed out")

@@ -163,6 +163,15 @@ class AuthService:
         log.info("user_created", user_id=str(user.id), admin=is_admin)
         return user
 
+    async def set_password(self, username: str, password: str) -> int:
+        """Replace an account's password and end its sessions; returns how many ended."""
+        user = await self.users.by_username(username)
+        if user is None:
+            raise NotFound(f"No account named {username.lower()!r}.")
+        self.check_password(password, username=user.username)
+        user.password_hash = await self.runtime.passwords.hash(password)
+        return await self.logout_all(user.id)
+
     def check_password(self, password: str, *, username: str) -> None:
         minimum = self.settings.password_min_length
         if len(password) < minimum:
