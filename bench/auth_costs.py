@@ -25,7 +25,7 @@ from devmentor.auth.tokens import AccessTokens
 from devmentor.kit.db import utcnow
 from devmentor.settings import AuthSettings, Settings
 
-SECRET = "bench-secret-that-is-long-enough-0123456789abcdef"
+SECRET = "bench-secret-that-is-long-enough-0123456789abcdef"  # noqa: S105 - a throwaway bench key
 
 
 def _summary(name: str, samples_ms: list[float]) -> None:
@@ -93,7 +93,7 @@ async def http(rounds: int) -> None:
             data_dir=Path(data_dir),
             secret_key=SECRET,
             log_level="error",
-            rate_limit={"enabled": False},  # type: ignore[arg-type]
+            rate_limit={"enabled": False},
         )
         app = create_app(settings)
         async with (

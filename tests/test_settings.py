@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -94,7 +95,7 @@ def test_auth_settings_from_the_environment(
     ],
 )
 def test_bad_auth_settings_are_refused(
-    tmp_path: Path, overrides: dict[str, object], message: str
+    tmp_path: Path, overrides: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(ValidationError, match=message):
         Settings(_env_file=None, data_dir=tmp_path, secret_key=TEST_SECRET, **overrides)

@@ -17,7 +17,6 @@ plain HTTP, which stops cookie tossing.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import secrets
 
 from starlette.requests import Request
@@ -26,6 +25,7 @@ from starlette.responses import Response
 from devmentor.auth.exceptions import CsrfFailed
 from devmentor.auth.runtime import AuthRuntime
 from devmentor.auth.service import IssuedTokens
+from devmentor.kit.crypto import constant_time_equals
 
 ACCESS = "dm_access"
 REFRESH = "dm_refresh"
@@ -111,7 +111,7 @@ def verify_csrf(request: Request, runtime: AuthRuntime, submitted: str | None) -
     if request.headers.get("sec-fetch-site") == "cross-site":
         raise CsrfFailed("Cross-site requests cannot change anything here.")
     expected = read_cookie(request, CSRF, runtime)
-    if not expected or not submitted or not hmac.compare_digest(expected, submitted):
+    if not expected or not submitted or not constant_time_equals(expected, submitted):
         raise CsrfFailed("The CSRF token is missing or wrong; reload the page and try again.")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import secrets
 import uuid
 from typing import Annotated
@@ -45,6 +44,7 @@ from devmentor.auth.schemas import (
 )
 from devmentor.auth.service import IssuedTokens
 from devmentor.auth.tokens import TokenError
+from devmentor.kit.crypto import constant_time_equals
 from devmentor.kit.db import utcnow
 from devmentor.kit.errors import problem_response
 
@@ -342,7 +342,7 @@ async def github_callback(
         return fail("github_state", log_reason="missing or invalid state cookie")
     if error:
         return fail("github_denied", log_reason=f"github said {error[:40]}")
-    if not code or not state or not hmac.compare_digest(str(saved.get("state", "")), state):
+    if not code or not state or not constant_time_equals(str(saved.get("state", "")), state):
         return fail("github_state", log_reason="state mismatch")
     redirect_uri = str(request.url_for("github_callback"))
     try:

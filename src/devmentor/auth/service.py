@@ -197,16 +197,18 @@ class AuthService:
     async def authenticate(self, username: str, password: str, *, client: ClientInfo) -> User:
         """The account for ``username`` if ``password`` is right; else InvalidCredentials.
 
-        Limits: every attempt counts against the IP; failures count against the account
-        name (existing or not, so the limit itself reveals nothing). Storage failures
-        refuse sign-in rather than let guessing run unlimited.
+        Limits: every attempt counts against the IP, and against the account name
+        (existing or not, so the limit itself reveals nothing). The attempt is counted
+        *before* the password is checked, so concurrent guesses cannot all slip in ahead
+        of their own count; a successful sign-in clears the account's count. Storage
+        failures refuse sign-in rather than let guessing run unlimited.
         """
         account = username.strip().lower()[:100]
         runtime = self.runtime
         await self.limiter.check(
             runtime.login_limit_per_ip, client.ip, scope="login-ip", fail_open=False
         )
-        per_account = await self.limiter.test(
+        per_account = await self.limiter.hit(
             runtime.login_limit_per_account, account, scope="login-account", fail_open=False
         )
         if not per_account.allowed:
@@ -218,14 +220,12 @@ class AuthService:
         user = await self.users.by_username(account)
         valid = await runtime.passwords.verify(user.password_hash if user else None, password)
         if user is None or not valid:
-            await self.limiter.hit(
-                runtime.login_limit_per_account, account, scope="login-account", fail_open=False
-            )
             SIGN_INS.labels("password", "invalid").inc()
             raise InvalidCredentials("Incorrect username or password.")
         if not user.is_active:
             SIGN_INS.labels("password", "disabled").inc()
             raise AccountDisabled("This account is disabled.")
+        await self.limiter.clear(runtime.login_limit_per_account, account, scope="login-account")
         if user.password_hash and runtime.passwords.needs_rehash(user.password_hash):
             user.password_hash = await runtime.passwords.hash(password)
         SIGN_INS.labels("password", "ok").inc()

@@ -18,7 +18,14 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-__all__ = ["DecryptionError", "SecretBox", "derive_key", "key_id", "keyed_hash"]
+__all__ = [
+    "DecryptionError",
+    "SecretBox",
+    "constant_time_equals",
+    "derive_key",
+    "key_id",
+    "keyed_hash",
+]
 
 
 class DecryptionError(Exception):
@@ -48,6 +55,14 @@ def keyed_hash(key: bytes, value: str) -> str:
     table cannot even be checked against guesses without the server's secret.
     """
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def constant_time_equals(expected: str, given: str) -> bool:
+    """Compare secrets without leaking where they differ, for any text a client sends.
+
+    ``hmac.compare_digest`` raises TypeError on non-ASCII ``str``; bytes never do.
+    """
+    return hmac.compare_digest(expected.encode(), given.encode())
 
 
 class SecretBox:

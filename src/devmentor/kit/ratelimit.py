@@ -119,7 +119,11 @@ class RateLimiter:
         return result
 
     async def clear(self, limit: RateLimitItem, *identifiers: str, scope: str = "default") -> None:
-        await self._limiter.clear(limit, scope, *identifiers)
+        """Forget the count (best effort: a failure is logged, the count then just expires)."""
+        try:
+            await self._limiter.clear(limit, scope, *identifiers)
+        except Exception as exc:
+            log.warning("rate_limit_clear_failed", scope=scope, error=type(exc).__name__)
 
     async def close(self) -> None:
         if self._pool is not None:
