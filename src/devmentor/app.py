@@ -7,11 +7,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import swagger_ui_bundle
-from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from devmentor import __version__
+from devmentor.auth.pages import router as auth_pages_router
 from devmentor.auth.router import router as auth_router
 from devmentor.auth.runtime import AuthRuntime
 from devmentor.deps import api_rate_limit
@@ -23,7 +23,6 @@ from devmentor.kit.platform import Platform
 from devmentor.ops.router import router as ops_router
 from devmentor.settings import Settings, get_settings
 from devmentor.web.router import router as web_router
-from devmentor.web.templating import templates
 
 WEB_DIR = Path(__file__).parent / "web"
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
@@ -66,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api)
     app.include_router(ops_router)
     app.include_router(web_router)
+    app.include_router(auth_pages_router)
 
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     if settings.public_api_docs:
@@ -85,7 +85,4 @@ def _mount_api_docs(app: FastAPI) -> None:
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
         name="swagger-assets",
     )
-
-    @app.get("/api-docs", include_in_schema=False, response_class=HTMLResponse)
-    async def api_docs(request: Request) -> HTMLResponse:
-        return templates.TemplateResponse(request, "swagger.html", {"openapi_url": "/openapi.json"})
+    # The page itself is web/router.py's (it knows who is signed in).

@@ -3,7 +3,10 @@
 Fixtures (one server and one browser per session, a fresh browser context per page):
 
 - ``live_server``: a :class:`LiveServer` on a free port, embedded mode, in a temporary
-  data dir, with no ``DEVMENTOR_*`` variable inherited from the environment.
+  data dir, with no ``DEVMENTOR_*`` variable inherited from the environment. GitHub
+  sign-in points at ``fake_github``; password hashing is cheap.
+- ``fake_github``: a :class:`~tests.fakes.github.FakeGitHub` started before the server,
+  where ``octocat`` is signed in and is asked to authorize (``auto_approve`` off).
 - ``browser``: Chromium at ``/usr/bin/chromium`` through Playwright's async API. Missing,
   the tests skip, or fail when ``DEVMENTOR_TEST_REQUIRE_SERVICES=1``. The project never
   downloads a browser: never run ``playwright install``.
@@ -34,6 +37,8 @@ import httpx2
 import pytest
 import pytest_asyncio
 
+from tests.fakes.github import FakeGitHub, GitHubUser
+
 if TYPE_CHECKING:  # imported when a browser test runs, so a missing package can skip
     from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page
 
@@ -50,6 +55,7 @@ CHROMIUM_ARGS = [
 ]
 SERVER_START_TIMEOUT = 30.0
 DESKTOP = {"width": 1280, "height": 800}
+OCTOCAT = GitHubUser(login="octocat", id=583231, name="The Octocat")
 
 # Reports CSP violations from inside the page, in case the browser does not log one.
 _CSP_LISTENER = """
@@ -97,7 +103,7 @@ def _free_port() -> int:
         return port
 
 
-def _server_env(data_dir: Path) -> dict[str, str]:
+def _server_env(data_dir: Path, github: FakeGitHub) -> dict[str, str]:
     # Nothing DEVMENTOR_* from the caller: no Redis, no PostgreSQL, no stray settings.
     env = {key: value for key, value in os.environ.items() if not key.startswith("DEVMENTOR_")}
     env.update(
@@ -105,6 +111,14 @@ def _server_env(data_dir: Path) -> dict[str, str]:
         DEVMENTOR_ENV="development",
         DEVMENTOR_LOG_JSON="false",
         DEVMENTOR_LOG_LEVEL="warning",
+        DEVMENTOR_AUTH__GITHUB_CLIENT_ID=github.client_id,
+        DEVMENTOR_AUTH__GITHUB_CLIENT_SECRET=github.client_secret,
+        DEVMENTOR_AUTH__GITHUB_BASE_URL=github.base_url,
+        DEVMENTOR_AUTH__GITHUB_API_URL=github.api_url,
+        # Sign-ins in these tests are about pages, not argon2's cost.
+        DEVMENTOR_AUTH__ARGON2_MEMORY_KIB="1024",
+        DEVMENTOR_AUTH__ARGON2_TIME_COST="1",
+        DEVMENTOR_AUTH__ARGON2_PARALLELISM="1",
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -147,7 +161,19 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def fake_github() -> Iterator[FakeGitHub]:
+    """GitHub for the live server; tests that change its behaviour put it back."""
+    with FakeGitHub() as github:
+        github.add_user(OCTOCAT)
+        github.signed_in_as = OCTOCAT.login
+        github.auto_approve = False
+        yield github
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, fake_github: FakeGitHub
+) -> Iterator[LiveServer]:
     """``devmentor serve`` as a user runs it, on a free port of 127.0.0.1."""
     root = tmp_path_factory.mktemp("live-server")
     data_dir = root / "data"
@@ -160,7 +186,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         process = subprocess.Popen(
             command,
             cwd=root,  # no .env of the developer's checkout is read
-            env=_server_env(data_dir),
+            env=_server_env(data_dir, fake_github),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -3,13 +3,19 @@
 Pages extend ``base.html`` and pass ``page`` (the key of their navigation entry) so the
 layout can mark the current link with ``aria-current="page"``. Domains that add pages
 add their entry with :func:`add_nav_item` when their router module is imported.
+
+Every template also gets ``auth``: the visitor as resolved by ``auth.pages.PageAuthDep``
+(None on a page that does not depend on it, which then renders as signed out).
+Filters: ``when`` (a datetime as "24 Nov 2026, 10:15 UTC") and ``iso`` (for ``datetime=``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
@@ -58,7 +64,26 @@ def add_nav_item(item: NavItem, *, before: str | None = None) -> None:
     nav_items.insert(index, item)
 
 
-templates = Jinja2Templates(directory=TEMPLATES_DIR)
+def request_context(request: Request) -> dict[str, Any]:
+    # The page auth dependency leaves the visitor on request.state, so the layout can
+    # show who is signed in without every handler passing it along.
+    return {"auth": getattr(request.state, "page_auth", None)}
+
+
+def format_when(value: dt.datetime | None) -> str:
+    """A moment for people; page scripts re-render it in the reader's own time zone."""
+    if value is None:
+        return ""
+    return value.astimezone(dt.UTC).strftime("%-d %b %Y, %H:%M UTC")
+
+
+def format_iso(value: dt.datetime | None) -> str:
+    return "" if value is None else value.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[request_context])
+templates.env.filters["when"] = format_when
+templates.env.filters["iso"] = format_iso
 templates.env.globals["version"] = __version__
 templates.env.globals["nav_items"] = nav_items
 templates.env.globals["api_docs_public"] = api_docs_public

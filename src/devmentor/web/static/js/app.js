@@ -8,6 +8,8 @@
 //   check()             poll /healthz now
 //   stopPolling()       hand the indicator over (the WebSocket layer calls this, then set())
 //   onChange(fn)        fn(state, label) after every change; returns an unsubscribe function
+//
+// Sign-in (DevMentor.api, DevMentor.auth) lives in auth.js.
 (function () {
   "use strict";
 
@@ -198,7 +200,8 @@
     if (!toggle) return;
     var nav = document.getElementById(toggle.getAttribute("aria-controls"));
     if (!nav) return;
-    var wide = window.matchMedia("(min-width: 48rem)");
+    // Keep in step with the header's breakpoint in app.css.
+    var wide = window.matchMedia("(min-width: 64rem)");
 
     function isOpen() {
       return toggle.getAttribute("aria-expanded") === "true";
