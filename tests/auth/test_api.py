@@ -461,3 +461,7 @@ async def test_expired_sessions_and_refresh_tokens_are_refused(auth_app: AuthApp
     problem(await me(client, old["access_token"]), 401, "session_ended")
     listed = await client.get("/api/auth/sessions", headers=bearer(idle["access_token"]))
     assert [item["id"] for item in listed.json()] == [idle["session_id"]]
+    # Another session sees the idled-out one no more: nothing can revive it.
+    fresh = await login(client, "sleepy")
+    listed = await client.get("/api/auth/sessions", headers=bearer(fresh["access_token"]))
+    assert [item["id"] for item in listed.json()] == [fresh["session_id"]]

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devmentor.auth.models import AuthSession, RefreshToken, User
@@ -66,7 +66,11 @@ class SessionRepository:
         await self.session.flush()
         return auth_session
 
-    async def active_for_user(self, user_id: uuid.UUID, now: dt.datetime) -> Sequence[AuthSession]:
+    async def active_for_user(
+        self, user_id: uuid.UUID, now: dt.datetime, *, current: uuid.UUID | None = None
+    ) -> Sequence[AuthSession]:
+        """Live sessions: not revoked, within their absolute end, and not idled out
+        (``current``, the caller's own, is listed while its access token works)."""
         return (
             await self.session.scalars(
                 select(AuthSession)
@@ -74,6 +78,15 @@ class SessionRepository:
                     AuthSession.user_id == user_id,
                     AuthSession.revoked_at.is_(None),
                     AuthSession.expires_at > now,
+                    # Idled out: no unused refresh token left that could revive it.
+                    or_(
+                        AuthSession.id == current,
+                        AuthSession.id.in_(
+                            select(RefreshToken.session_id).where(
+                                RefreshToken.used_at.is_(None), RefreshToken.expires_at > now
+                            )
+                        ),
+                    ),
                 )
                 .order_by(AuthSession.last_used_at.desc())
             )

@@ -212,7 +212,7 @@ async def logout_all(
 
 @router.get("/auth/sessions", summary="List this account's active sign-in sessions")
 async def list_sessions(principal: CurrentUser, service: AuthServiceDep) -> list[SessionOut]:
-    sessions = await service.list_sessions(principal.user_id)
+    sessions = await service.list_sessions(principal.user_id, current=principal.session_id)
     return [
         SessionOut(
             id=item.id,

@@ -441,8 +441,10 @@ class AuthService:
             access_expires_at=claims.expires_at,
         )
 
-    async def list_sessions(self, user_id: uuid.UUID) -> Sequence[AuthSession]:
-        return await self.sessions.active_for_user(user_id, utcnow())
+    async def list_sessions(
+        self, user_id: uuid.UUID, *, current: uuid.UUID | None = None
+    ) -> Sequence[AuthSession]:
+        return await self.sessions.active_for_user(user_id, utcnow(), current=current)
 
     async def revoke_session(self, user_id: uuid.UUID, session_id: uuid.UUID) -> None:
         """End one of the user's own sessions. Anyone else's is "not found", not "forbidden":
