@@ -46,7 +46,7 @@ from devmentor.auth.service import IssuedTokens
 from devmentor.auth.tokens import TokenError
 from devmentor.kit.crypto import constant_time_equals
 from devmentor.kit.db import utcnow
-from devmentor.kit.errors import problem_response
+from devmentor.kit.errors import problem_from_error
 
 log = structlog.get_logger(__name__)
 
@@ -137,14 +137,7 @@ async def refresh(
     except AuthenticationFailed as exc:
         # Returned, not raised: a revocation made by the failure must still be committed,
         # and the dead cookies cleared.
-        failed = problem_response(
-            request,
-            status=exc.status,
-            code=exc.code,
-            title=exc.title,
-            detail=exc.detail,
-            headers=exc.headers,
-        )
+        failed = problem_from_error(request, exc)
         cookies.clear_session_cookies(failed, runtime)
         return failed
     cookies.set_session_cookies(response, tokens, runtime, now=utcnow())

@@ -166,10 +166,8 @@ def _validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     return out
 
 
-async def _devmentor_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DevMentorError)
-    if exc.status >= 500:
-        log.error("request_failed", code=exc.code, detail=exc.detail)
+def problem_from_error(request: Request, exc: DevMentorError) -> JSONResponse:
+    """The problem+json response for ``exc``, for a handler that returns it, not raises."""
     return problem_response(
         request,
         status=exc.status,
@@ -179,6 +177,13 @@ async def _devmentor_error(request: Request, exc: Exception) -> JSONResponse:
         headers=exc.headers,
         extra=exc.extra,
     )
+
+
+async def _devmentor_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DevMentorError)
+    if exc.status >= 500:
+        log.error("request_failed", code=exc.code, detail=exc.detail)
+    return problem_from_error(request, exc)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

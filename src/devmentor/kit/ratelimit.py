@@ -86,25 +86,6 @@ class RateLimiter:
             RATE_LIMITED.labels(scope=scope).inc()
         return RateLimitResult(allowed, limit.amount, max(0, stats.remaining), retry_after)
 
-    async def test(
-        self,
-        limit: RateLimitItem,
-        *identifiers: str,
-        scope: str = "default",
-        fail_open: bool = True,
-    ) -> RateLimitResult:
-        """Whether one more hit would be allowed, without counting one."""
-        try:
-            allowed = await self._limiter.test(limit, scope, *identifiers)
-            stats = await self._limiter.get_window_stats(limit, scope, *identifiers)
-        except Exception as exc:
-            log.warning("rate_limit_storage_failed", scope=scope, error=type(exc).__name__)
-            if fail_open:
-                return RateLimitResult(True, limit.amount, limit.amount, 0)
-            raise ServiceUnavailable("Rate limiting is unavailable; try again shortly.") from exc
-        retry_after = 0 if allowed else max(1, math.ceil(stats.reset_time - time.time()))
-        return RateLimitResult(allowed, limit.amount, max(0, stats.remaining), retry_after)
-
     async def check(
         self,
         limit: RateLimitItem,
