@@ -1,0 +1,1 @@
+"""The AI gateway: providers, routing, resilience, budgets and caching."""
