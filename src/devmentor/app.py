@@ -11,6 +11,9 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from devmentor import __version__
+from devmentor.ai.router import admin_router as ai_admin_router
+from devmentor.ai.router import router as ai_router
+from devmentor.ai.runtime import start_gateway
 from devmentor.auth.pages import router as auth_pages_router
 from devmentor.auth.router import router as auth_router
 from devmentor.auth.runtime import AuthRuntime
@@ -35,11 +38,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         platform = await Platform.start(settings)
+        try:
+            gateway = await start_gateway(platform)
+        except BaseException:
+            await platform.close()
+            raise
         app.state.platform = platform
+        app.state.ai_gateway = gateway
         try:
             yield
         finally:
             app.state.platform = None
+            app.state.ai_gateway = None
+            await gateway.aclose()
             await platform.close()
 
     app = FastAPI(
@@ -56,12 +67,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.platform = None
+    app.state.ai_gateway = None
     app.state.auth_runtime = AuthRuntime.from_settings(settings)
     install_error_handlers(app)
 
     api = APIRouter(prefix="/api", dependencies=[Depends(api_rate_limit)])
     api.include_router(auth_router)
     api.include_router(flags_router)
+    api.include_router(ai_router)
+    api.include_router(ai_admin_router)
     app.include_router(api)
     app.include_router(ops_router)
     app.include_router(web_router)

@@ -4,6 +4,7 @@ Alembic (migrations and the drift check) reads ``target_metadata`` from here; ad
 domain's ``models`` module below when it gets tables.
 """
 
+from devmentor.ai import models as _ai  # noqa: F401 - registers tables on Base.metadata
 from devmentor.auth import models as _auth  # noqa: F401 - registers tables on Base.metadata
 from devmentor.flags import models as _flags  # noqa: F401 - registers tables on Base.metadata
 from devmentor.kit.db import Base

@@ -117,6 +117,141 @@ class AuthSettings(BaseModel):
         return bool(self.github_client_id and self.github_client_secret)
 
 
+AI_PROVIDERS = ("openai", "anthropic", "local", "offline")
+AI_TASKS = ("lesson", "question", "grading", "hint", "mentor_answer")
+MAX_ROUTE_HOPS = 5
+
+
+class AISettings(BaseModel):
+    """The AI gateway: providers, routes, resilience, budgets and caching.
+
+    With no provider configured every task is answered by the offline mentor.
+    """
+
+    openai_api_key: SecretStr | None = None
+    #: For Azure-style proxies or a gateway in front of OpenAI; default is OpenAI's own.
+    openai_base_url: str | None = None
+    openai_organization: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    anthropic_api_key: SecretStr | None = None
+    anthropic_base_url: str | None = None
+    anthropic_model: str = "claude-haiku-4-5"
+    #: An OpenAI-compatible server (Ollama: http://127.0.0.1:11434/v1, vLLM, LM Studio).
+    local_base_url: str | None = None
+    local_api_key: SecretStr | None = None
+    local_model: str = "llama3.2"
+    #: Count the local server's tokens against budgets (at its price in ``prices``).
+    local_metered: bool = False
+
+    #: Per task, "provider:model" targets tried in order, e.g.
+    #: ``{"mentor_answer": ["anthropic:claude-sonnet-4-5", "openai:gpt-4o-mini"]}``.
+    #: Unset tasks use every configured provider's default model, in the order above.
+    routes: dict[str, list[str]] = Field(default_factory=dict)
+    #: End every route with the offline mentor, so a learner always gets an answer.
+    offline_fallback: bool = True
+
+    #: One attempt's time limit, and the whole call's (all retries and fallbacks).
+    attempt_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    deadline_seconds: float = Field(default=60.0, gt=0, le=1800)
+    max_attempts: int = Field(default=3, ge=1, le=10)
+    backoff_base_seconds: float = Field(default=0.25, ge=0, le=30)
+    backoff_max_seconds: float = Field(default=8.0, ge=0, le=120)
+    #: A provider asking to wait longer than this is skipped for the next target instead.
+    max_retry_after_seconds: float = Field(default=10.0, ge=0, le=600)
+
+    breaker_window_seconds: float = Field(default=60.0, gt=0, le=3600)
+    breaker_min_calls: int = Field(default=5, ge=1, le=1000)
+    breaker_failure_rate: float = Field(default=0.5, gt=0, lt=1)
+    breaker_open_seconds: float = Field(default=30.0, gt=0, le=3600)
+
+    #: Per-user budgets on metered providers; unset means unlimited.
+    budget_daily_tokens: int | None = Field(default=200_000, ge=0)
+    budget_monthly_tokens: int | None = Field(default=3_000_000, ge=0)
+    budget_daily_usd: float | None = Field(default=1.0, ge=0)
+    budget_monthly_usd: float | None = Field(default=20.0, ge=0)
+    #: What a request over budget gets: a 429, or the offline mentor's answer.
+    on_budget_exceeded: Literal["reject", "offline"] = "reject"
+    #: Per-user AI requests (any provider, cached or not). Syntax of the `limits` package.
+    user_rate_limit: str = "30/minute"
+
+    cache_enabled: bool = True
+    cache_ttl_seconds: int = Field(default=86_400, ge=1, le=30 * 86_400)
+    #: USD per million tokens, overriding or extending the built-in table.
+    prices: dict[str, dict[str, float]] = Field(default_factory=dict)
+    #: Charged for a metered model missing from the table (deliberately high).
+    default_price: dict[str, float] = Field(default_factory=lambda: {"input": 15.0, "output": 75.0})
+    #: Usage-ledger rows are written in batches this often (and at shutdown).
+    ledger_flush_seconds: float = Field(default=0.5, gt=0, le=60)
+
+    @field_validator(
+        "budget_daily_tokens",
+        "budget_monthly_tokens",
+        "budget_daily_usd",
+        "budget_monthly_usd",
+        mode="before",
+    )
+    @classmethod
+    def _unlimited(cls, value: object) -> object:
+        # Environment variables can't say None; these words can.
+        if isinstance(value, str) and value.strip().lower() in ("", "null", "none", "unlimited"):
+            return None
+        return value
+
+    @field_validator("openai_base_url", "anthropic_base_url", "local_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/") if value else value
+
+    @field_validator("user_rate_limit")
+    @classmethod
+    def _limit_parses(cls, value: str) -> str:
+        from devmentor.kit.ratelimit import parse_limit
+
+        parse_limit(value)
+        return value
+
+    @field_validator("prices", mode="after")
+    @classmethod
+    def _prices(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        from devmentor.ai.pricing import ModelPrice
+
+        for model, price in value.items():
+            ModelPrice.model_validate(price)
+            if not model:
+                raise ValueError("a price needs a model name")
+        return value
+
+    @field_validator("routes", mode="after")
+    @classmethod
+    def _routes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for task, targets in value.items():
+            if task not in AI_TASKS:
+                raise ValueError(f"unknown task {task!r}; tasks are {', '.join(AI_TASKS)}")
+            if not 1 <= len(targets) <= MAX_ROUTE_HOPS:
+                raise ValueError(f"route {task!r} needs 1 to {MAX_ROUTE_HOPS} targets")
+            for target in targets:
+                provider, sep, model = target.partition(":")
+                if provider not in AI_PROVIDERS or (provider != "offline" and not (sep and model)):
+                    raise ValueError(
+                        f"route target {target!r} must be provider:model with provider one of "
+                        f"{', '.join(AI_PROVIDERS)}"
+                    )
+        return value
+
+    @property
+    def configured_providers(self) -> tuple[str, ...]:
+        configured = []
+        if self.openai_api_key:
+            configured.append("openai")
+        if self.anthropic_api_key:
+            configured.append("anthropic")
+        if self.local_base_url:
+            configured.append("local")
+        return tuple(configured)
+
+
 class Settings(BaseSettings):
     """The settings root. Construct with keyword arguments in tests; from the environment in use."""
 
@@ -156,6 +291,7 @@ class Settings(BaseSettings):
     rate_limit: RateLimitSettings = RateLimitSettings()
     health: HealthSettings = HealthSettings()
     auth: AuthSettings = AuthSettings()
+    ai: AISettings = AISettings()
 
     @field_validator("database_url")
     @classmethod
@@ -189,6 +325,14 @@ class Settings(BaseSettings):
                 "GitHub sign-in needs both DEVMENTOR_AUTH__GITHUB_CLIENT_ID and "
                 "DEVMENTOR_AUTH__GITHUB_CLIENT_SECRET"
             )
+        for task, targets in self.ai.routes.items():
+            for target in targets:
+                provider = target.partition(":")[0]
+                if provider != "offline" and provider not in self.ai.configured_providers:
+                    raise ValueError(
+                        f"DEVMENTOR_AI__ROUTES[{task}] uses {provider!r}, which is not "
+                        "configured (set its API key or base URL)"
+                    )
         return self
 
     @property

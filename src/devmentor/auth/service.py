@@ -189,6 +189,10 @@ class AuthService:
             raise NotFound("No such user.")
         return user
 
+    async def find_user(self, username: str) -> User | None:
+        """The account with this username (case-insensitive), if any."""
+        return await self.users.by_username(username.lower())
+
     async def list_users(self) -> Sequence[User]:
         return await self.users.list()
 

@@ -1,0 +1,114 @@
+"""The interface every provider implements, and helpers they share."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import re
+import time
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any, Protocol
+
+from devmentor.ai.exceptions import ErrorKind, ProviderError
+from devmentor.ai.types import ChatRequest, ProviderResponse, StreamEvent
+
+
+class Provider(Protocol):
+    """One backend. Implementations make exactly one attempt per call: retries, fallback and
+    breakers belong to the gateway, so SDK-internal retries are switched off."""
+
+    #: Name used in routes, metrics and the ledger: "openai", "anthropic", "local", "offline".
+    name: str
+    #: Whether calls cost money and count against user budgets.
+    metered: bool
+    #: Whether answers may be cached (the offline mentor is cheaper to re-run than to store).
+    cacheable: bool
+    #: Runs in this process without the network (exempt from the call's deadline).
+    in_process: bool
+
+    async def complete(
+        self, model: str, request: ChatRequest, *, time_limit: float
+    ) -> ProviderResponse:
+        """One answer, or :class:`ProviderError`."""
+        ...
+
+    def stream(
+        self, model: str, request: ChatRequest, *, time_limit: float
+    ) -> AsyncGenerator[StreamEvent, None]:
+        """Deltas, then exactly one ``StreamEnd``; :class:`ProviderError` on failure."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
+    """Seconds to wait, from ``retry-after-ms`` or ``Retry-After`` (seconds or HTTP date)."""
+    if not headers:
+        return None
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms:
+        try:
+            return max(0.0, float(raw_ms) / 1000)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def kind_for_status(status: int) -> ErrorKind:
+    if status == 429 or status == 529:
+        return "rate_limited" if status == 429 else "server_error"
+    if status == 408:
+        return "timeout"
+    if status >= 500:
+        return "server_error"
+    if status in (401, 403):
+        return "auth"
+    return "bad_request"
+
+
+def status_error(
+    provider: str, model: str, status: int, headers: Mapping[str, str] | None, message: str
+) -> ProviderError:
+    return ProviderError(
+        kind_for_status(status),
+        message[:300],
+        provider=provider,
+        model=model,
+        status=status,
+        retry_after=parse_retry_after(headers),
+    )
+
+
+_FENCED_JSON = re.compile(r"^\s*```(?:json)?\s*\n(.*)\n\s*```\s*$", re.DOTALL)
+
+
+def parse_json_answer(text: str, provider: str, model: str) -> Any:
+    """The JSON object in a model's answer (tolerating a Markdown fence around it)."""
+    match = _FENCED_JSON.match(text)
+    candidate = match.group(1) if match else text
+    try:
+        return json.loads(candidate)
+    except ValueError as exc:
+        raise ProviderError(
+            "malformed", f"the answer is not JSON: {exc}", provider=provider, model=model
+        ) from exc
+
+
+def schema_instruction(request: ChatRequest) -> str:
+    """The system-prompt addition asking for JSON that matches the request's schema."""
+    schema = json.dumps(request.json_schema, separators=(",", ":"), sort_keys=True)
+    return (
+        "Answer with one JSON object and nothing else (no prose, no Markdown fence). "
+        f"It must validate against this JSON Schema: {schema}"
+    )
