@@ -24,23 +24,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
-import json
-import random
 import time
-import unicodedata
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TypeVar
 
 import structlog
 from pydantic import BaseModel, ValidationError
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
-from tenacity.stop import stop_base
 
 from devmentor.ai.breaker import STATE_VALUE, CircuitBreaker, Permit, State
 from devmentor.ai.budget import BudgetLimits, BudgetStore, Reservation, SeedLoader, cost_micros
+from devmentor.ai.caching import cache_key, from_cache, to_cache
 from devmentor.ai.exceptions import (
     NOT_A_HEALTH_SIGNAL,
     AIUnavailable,
@@ -58,12 +53,12 @@ from devmentor.ai.metrics import (
     AI_FALLBACKS,
     AI_OVERHEAD,
     AI_REQUESTS,
-    AI_RETRIES,
     AI_TOKENS,
     AI_UPSTREAM_LATENCY,
 )
 from devmentor.ai.pricing import PriceTable, max_input_tokens
 from devmentor.ai.providers.base import Provider, parse_json_answer
+from devmentor.ai.retry import RetryPolicy, Timing
 from devmentor.ai.types import (
     ChatRequest,
     Completion,
@@ -101,40 +96,6 @@ class Target:
         return f"{self.provider}:{self.model}"
 
 
-@dataclass(slots=True)
-class _Timing:
-    """Wall-clock bookkeeping of one call: how long it spent waiting on providers."""
-
-    started: float = field(default_factory=time.perf_counter)
-    waited: float = 0.0
-
-    def overhead_ms(self) -> float:
-        return max(0.0, (time.perf_counter() - self.started - self.waited) * 1000)
-
-    def elapsed_ms(self) -> float:
-        return (time.perf_counter() - self.started) * 1000
-
-
-def normalise(text: str) -> str:
-    """Text as the cache compares it: NFC, Unix newlines, no trailing spaces per line."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return "\n".join(line.rstrip() for line in text.strip().split("\n"))
-
-
-def cache_key(target: Target, request: ChatRequest) -> str:
-    payload = [
-        target.provider,
-        target.model,
-        [[m.role, normalise(m.content)] for m in request.messages],
-        request.max_output_tokens,
-        round(request.temperature, 3),
-        request.json_schema,
-        request.cache_scope,
-    ]
-    raw = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return f"ai:resp:{_CACHE_VERSION}:{hashlib.sha256(raw.encode()).hexdigest()}"
-
-
 class AIGateway:
     def __init__(
         self,
@@ -161,7 +122,7 @@ class AIGateway:
         self._limiter = limiter
         self._seed_loader = seed_loader
         self._clock = clock
-        self._sleep = sleep
+        self._retry = RetryPolicy(settings, clock=clock, sleep=sleep)
         self._user_limit = parse_limit(settings.user_rate_limit)
         self._limits = BudgetLimits(
             daily_tokens=settings.budget_daily_tokens,
@@ -234,7 +195,7 @@ class AIGateway:
         Raises ``RateLimited`` or ``BudgetExceeded`` (429) before any upstream call, and
         ``AIUnavailable`` (503) when every target failed.
         """
-        timing = _Timing()
+        timing = Timing()
         try:
             await self._check_rate(user_id)
             completion = await self._complete(request, user_id, validator, timing)
@@ -290,7 +251,7 @@ class AIGateway:
         request: ChatRequest,
         user_id: uuid.UUID | None,
         validator: Validator | None,
-        timing: _Timing,
+        timing: Timing,
     ) -> Completion:
         deadline = self._clock() + self.settings.deadline_seconds
         hops: list[Hop] = []
@@ -355,16 +316,16 @@ class AIGateway:
         user_id: uuid.UUID | None,
         deadline: float,
         validator: Validator | None,
-        timing: _Timing,
+        timing: Timing,
     ) -> tuple[ProviderResponse, int, str]:
         """One target: cache, singleflight, then the guarded call. Returns the response,
         the attempts it took and where it came from ("ok", "cached" or "shared")."""
-        key = cache_key(target, request) if self._caching(provider) else None
+        key = cache_key(target.provider, target.model, request) if self._caching(provider) else None
         if key is not None:
             hit = await self._cache.get(key)
             if hit is not None:
                 AI_CACHE.labels(task=request.task.value, result="hit").inc()
-                return _from_cache(hit), 0, "cached"
+                return from_cache(hit), 0, "cached"
             pending = self._inflight.get(key)
             if pending is not None:
                 AI_CACHE.labels(task=request.task.value, result="shared").inc()
@@ -410,7 +371,7 @@ class AIGateway:
         user_id: uuid.UUID | None,
         deadline: float,
         validator: Validator | None,
-        timing: _Timing,
+        timing: Timing,
         key: str | None,
     ) -> tuple[ProviderResponse, int]:
         reservation = await self._reserve(target, provider, request, user_id)
@@ -444,7 +405,7 @@ class AIGateway:
                 reservation, tokens=response.usage.total, micros=cost_micros(cost)
             )
         if key is not None:
-            await self._cache.set(key, _to_cache(response), ttl=self.settings.cache_ttl_seconds)
+            await self._cache.set(key, to_cache(response), ttl=self.settings.cache_ttl_seconds)
         return response, attempts
 
     async def _reserve(
@@ -469,20 +430,11 @@ class AIGateway:
         request: ChatRequest,
         deadline: float,
         validator: Validator | None,
-        timing: _Timing,
+        timing: Timing,
     ) -> tuple[ProviderResponse, int]:
         breaker = self.breaker(target)
         attempt_number = 0
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.max_attempts) | self._stop_at(deadline),
-            wait=self._backoff,
-            retry=retry_if_exception(lambda e: isinstance(e, ProviderError) and e.retryable),
-            reraise=True,
-            sleep=self._timed_sleep(timing),
-            before_sleep=lambda rs: AI_RETRIES.labels(
-                provider=target.provider, model=target.model, reason=_reason(rs)
-            ).inc(),
-        )
+        retrying = self._retry.retrying(target.provider, target.model, deadline, timing)
         try:
             async for attempt in retrying:
                 with attempt:
@@ -503,26 +455,17 @@ class AIGateway:
         request: ChatRequest,
         deadline: float,
         validator: Validator | None,
-        timing: _Timing,
+        timing: Timing,
         breaker: CircuitBreaker,
     ) -> ProviderResponse:
         permit = breaker.acquire()
         if permit is None:
             raise BreakerOpen(target.provider, target.model, breaker.retry_in())
-        remaining = deadline - self._clock()
-        if provider.in_process:
-            # Our own code, no network: it answers even after remote targets used up the
-            # deadline, so a learner still gets an answer.
-            remaining = max(remaining, _IN_PROCESS_MIN_SECONDS)
-        if remaining <= 0:
+        try:
+            timeout = self._time_limit(target, provider, deadline)
+        except ProviderError:
             breaker.release(permit)
-            raise ProviderError(
-                "timeout",
-                "the call's deadline passed",
-                provider=target.provider,
-                model=target.model,
-            )
-        timeout = min(self.settings.attempt_timeout_seconds, remaining)
+            raise
         started = time.perf_counter()
         outcome = "ok"
         try:
@@ -532,12 +475,7 @@ class AIGateway:
         except ProviderError as exc:
             exc.provider, exc.model = target.provider, target.model
             outcome = exc.kind
-            if exc.kind in NOT_A_HEALTH_SIGNAL:
-                breaker.release(permit)
-            else:
-                breaker.record_failure(
-                    permit, rate_limited=exc.kind == "rate_limited", retry_after=exc.retry_after
-                )
+            _count_failure(breaker, permit, exc)
             raise
         except BaseException:
             outcome = "cancelled"
@@ -552,29 +490,21 @@ class AIGateway:
         breaker.record_success(permit)
         return response
 
-    def _backoff(self, state: RetryCallState) -> float:
-        """Full jitter (0 .. base * 2^n, capped), or the provider's ``Retry-After``."""
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, ProviderError) and exc.retry_after is not None:
-            return exc.retry_after
-        ceiling = min(
-            self.settings.backoff_max_seconds,
-            self.settings.backoff_base_seconds * 2 ** (state.attempt_number - 1),
-        )
-        return random.uniform(0, ceiling)  # noqa: S311 - jitter, not cryptography
-
-    def _stop_at(self, deadline: float) -> stop_base:
-        return _StopBeforeDeadline(self._clock, deadline, self.settings.max_retry_after_seconds)
-
-    def _timed_sleep(self, timing: _Timing) -> Callable[[float], Awaitable[None]]:
-        async def sleep(seconds: float) -> None:
-            started = time.perf_counter()
-            try:
-                await self._sleep(seconds)
-            finally:
-                timing.waited += time.perf_counter() - started
-
-        return sleep
+    def _time_limit(self, target: Target, provider: Provider, deadline: float) -> float:
+        """This attempt's time limit: what is left of the call's deadline, capped."""
+        remaining = deadline - self._clock()
+        if provider.in_process:
+            # Our own code, no network: it answers even after remote targets used up the
+            # deadline, so a learner still gets an answer.
+            remaining = max(remaining, _IN_PROCESS_MIN_SECONDS)
+        if remaining <= 0:
+            raise ProviderError(
+                "timeout",
+                "the call's deadline passed",
+                provider=target.provider,
+                model=target.model,
+            )
+        return min(self.settings.attempt_timeout_seconds, remaining)
 
     # -- streams ---------------------------------------------------------------
 
@@ -587,7 +517,7 @@ class AIGateway:
         after it raises ``StreamInterrupted``. Finished answers are cached; a cached answer
         arrives as one delta.
         """
-        timing = _Timing()
+        timing = Timing()
         await self._check_rate(user_id)
         deadline = self._clock() + self.settings.deadline_seconds
         hops: list[Hop] = []
@@ -595,12 +525,16 @@ class AIGateway:
         for target in self.route(request.task):
             provider = self.providers[target.provider]
             hop_started = time.perf_counter()
-            key = cache_key(target, request) if self._caching(provider) else None
+            key = (
+                cache_key(target.provider, target.model, request)
+                if self._caching(provider)
+                else None
+            )
             if key is not None:
                 hit = await self._cache.get(key)
                 if hit is not None:
                     AI_CACHE.labels(task=request.task.value, result="hit").inc()
-                    response = _from_cache(hit)
+                    response = from_cache(hit)
                     hops.append(Hop(target.provider, target.model, "cached"))
                     yield StreamDelta(response.text)
                     yield self._completion(
@@ -696,7 +630,7 @@ class AIGateway:
                 cost = self.prices.cost_usd(target.model, usage)
                 await self.budgets.settle(reservation, tokens=usage.total, micros=cost_micros(cost))
             if key is not None:
-                await self._cache.set(key, _to_cache(response), ttl=self.settings.cache_ttl_seconds)
+                await self._cache.set(key, to_cache(response), ttl=self.settings.cache_ttl_seconds)
             hops.append(Hop(target.provider, target.model, "ok", attempts))
             AI_REQUESTS.labels(task=request.task.value, outcome="ok").inc()
             yield self._completion(
@@ -724,29 +658,24 @@ class AIGateway:
         provider: Provider,
         request: ChatRequest,
         deadline: float,
-        timing: _Timing,
+        timing: Timing,
     ) -> tuple[AsyncGenerator[StreamEvent, None], StreamDelta, Permit, CircuitBreaker, int]:
         """Start a stream and wait for its first delta, with retries; the permit stays
         out until the stream ends."""
         breaker = self.breaker(target)
         attempt_number = 0
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.max_attempts) | self._stop_at(deadline),
-            wait=self._backoff,
-            retry=retry_if_exception(lambda e: isinstance(e, ProviderError) and e.retryable),
-            reraise=True,
-            sleep=self._timed_sleep(timing),
-        )
+        retrying = self._retry.retrying(target.provider, target.model, deadline, timing)
         async for attempt in retrying:
             with attempt:
                 attempt_number = attempt.retry_state.attempt_number
                 permit = breaker.acquire()
                 if permit is None:
                     raise BreakerOpen(target.provider, target.model, breaker.retry_in())
-                remaining = deadline - self._clock()
-                if provider.in_process:
-                    remaining = max(remaining, _IN_PROCESS_MIN_SECONDS)
-                timeout = min(self.settings.attempt_timeout_seconds, max(remaining, 0.001))
+                try:
+                    timeout = self._time_limit(target, provider, deadline)
+                except ProviderError:
+                    breaker.release(permit)
+                    raise
                 events = provider.stream(target.model, request, time_limit=timeout)
                 started = time.perf_counter()
                 try:
@@ -763,18 +692,11 @@ class AIGateway:
                         provider=target.provider,
                         model=target.model,
                     )
-                    breaker.record_failure(permit)
+                    _count_failure(breaker, permit, error)
                     raise error from exc
                 except ProviderError as exc:
                     exc.provider, exc.model = target.provider, target.model
-                    if exc.kind in NOT_A_HEALTH_SIGNAL:
-                        breaker.release(permit)
-                    else:
-                        breaker.record_failure(
-                            permit,
-                            rate_limited=exc.kind == "rate_limited",
-                            retry_after=exc.retry_after,
-                        )
+                    _count_failure(breaker, permit, exc)
                     raise
                 except BaseException:
                     breaker.release(permit)
@@ -798,7 +720,7 @@ class AIGateway:
         attempts: int,
         hops: list[Hop],
         hop_started: float,
-        timing: _Timing,
+        timing: Timing,
     ) -> Completion:
         fresh = source == "ok"
         cost = (
@@ -877,42 +799,16 @@ class AIGateway:
         )
 
 
-class _StopBeforeDeadline(stop_base):
-    """Stop when the next wait would pass the call's deadline, or is longer than a provider
-    may make us wait: the next target is a better bet than waiting."""
-
-    def __init__(self, clock: Callable[[], float], deadline: float, max_wait: float) -> None:
-        self._clock = clock
-        self._deadline = deadline
-        self._max_wait = max_wait
-
-    def __call__(self, retry_state: RetryCallState) -> bool:
-        wait = retry_state.upcoming_sleep
-        return wait > self._max_wait or self._clock() + wait >= self._deadline
-
-
-def _reason(state: RetryCallState) -> str:
-    exc = state.outcome.exception() if state.outcome else None
-    return exc.kind if isinstance(exc, ProviderError) else "unknown"
+def _count_failure(breaker: CircuitBreaker, permit: Permit, exc: ProviderError) -> None:
+    if exc.kind in NOT_A_HEALTH_SIGNAL:
+        breaker.release(permit)
+    else:
+        breaker.record_failure(
+            permit, rate_limited=exc.kind == "rate_limited", retry_after=exc.retry_after
+        )
 
 
 def _with_schema(request: ChatRequest, schema: type[BaseModel]) -> ChatRequest:
     from dataclasses import replace
 
     return replace(request, json_schema=schema.model_json_schema(), schema_name=schema.__name__)
-
-
-def _to_cache(response: ProviderResponse) -> dict[str, Any]:
-    return {
-        "text": response.text,
-        "model": response.model,
-        "finish_reason": response.finish_reason,
-        "usage": [response.usage.input_tokens, response.usage.output_tokens],
-    }
-
-
-def _from_cache(value: dict[str, Any]) -> ProviderResponse:
-    input_tokens, output_tokens = value["usage"]
-    return ProviderResponse(
-        value["text"], Usage(input_tokens, output_tokens), value["model"], value["finish_reason"]
-    )

@@ -13,7 +13,8 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devmentor.ai import schemas
-from devmentor.ai.gateway import AIGateway, normalise
+from devmentor.ai.caching import normalise
+from devmentor.ai.gateway import AIGateway
 from devmentor.ai.prompting import PromptLibrary
 from devmentor.ai.repository import UsageLedger
 from devmentor.ai.types import ChatRequest, Completion, StreamDelta, Task
