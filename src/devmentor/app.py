@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from devmentor import __version__
+from devmentor.ai.pages import router as ai_pages_router
 from devmentor.ai.router import admin_router as ai_admin_router
 from devmentor.ai.router import router as ai_router
 from devmentor.ai.runtime import start_gateway
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ops_router)
     app.include_router(web_router)
     app.include_router(auth_pages_router)
+    app.include_router(ai_pages_router)
 
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     if settings.public_api_docs:

@@ -131,7 +131,10 @@ async def test_home_page_explains_devmentor_and_getting_started(web: httpx2.Asyn
     # Nothing that is still being built is presented as working; what works says so.
     statuses = {card.find("h3").text: card.find(class_="pill").text for card in cards}
     assert statuses.pop("Your own account") == "Available"
+    assert statuses.pop("Ask the mentor") == "Available"
     assert set(statuses.values()) == {"Coming soon"}
+    mentor = next(card for card in cards if card.find("h3").text == "Ask the mentor")
+    assert mentor.find("a").get("href") == "/mentor"
 
     start = document.by_id("getting-started")
     assert "make run" in [code.text for code in start.find_all("code")]
