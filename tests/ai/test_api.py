@@ -40,6 +40,7 @@ async def test_asking_needs_a_signed_in_user(ai_app: AIApp) -> None:
         ({"question": "x" * 4001}, "question"),
         ({"question": "why?", "code": "x" * 20_001}, "code"),
         ({"question": "why?", "code": "a\x00b"}, "code"),
+        ({"question": "why\x00?"}, "question"),
         ({"question": "why?", "language": "py thon"}, "language"),
         ({"question": "why?", "mode": "everything"}, "mode"),
         ({"question": 42}, "question"),
@@ -53,6 +54,15 @@ async def test_bad_questions_get_a_clear_422(
     details = problem(response, 422, "validation_failed")
     assert any(error["loc"][-1] == field for error in details["errors"]), details
     assert fake_openai.calls == 0
+
+
+async def test_surrounding_blank_space_does_not_count_against_the_limit(ai_app: AIApp) -> None:
+    _, headers = await ai_app.user("ada")
+    question = "\n  " + "q" * 4000 + "  \n\n"
+    response = await ai_app.client.post(
+        "/api/mentor/ask", json={"question": question}, headers=headers
+    )
+    assert response.status_code == 200, response.text
 
 
 async def test_offline_answers_hints_first_then_the_solution(start_ai: StartAI) -> None:

@@ -22,7 +22,7 @@ from devmentor.ai.offline import (
 )
 from devmentor.ai.offline.checks import mask_secrets
 
-STUCK = "Stuck? Ask again with **solution** mode for a worked fix."
+STUCK = "Stuck? Ask for the **solution** to see a worked fix."
 
 # Built by concatenation so that secret scanners do not flag this file itself.
 AWS_KEY = "AKIA" + "IOSFODNN7EXAMPLE"

@@ -13,10 +13,9 @@ from fastapi.responses import StreamingResponse
 
 from devmentor.ai import schemas
 from devmentor.ai.deps import GatewayDep, MentorServiceDep, UsageReportsDep
-from devmentor.ai.exceptions import StreamInterrupted
 from devmentor.ai.types import Completion, StreamDelta
 from devmentor.auth.deps import AdminUser, AuthServiceDep, CurrentUser
-from devmentor.kit.errors import BadRequest, DevMentorError, NotFound
+from devmentor.kit.errors import BadRequest, DevMentorError, NotFound, problem_body
 
 router = APIRouter(tags=["mentor"])
 admin_router = APIRouter(prefix="/admin/ai", tags=["admin"])
@@ -95,17 +94,16 @@ async def ask_stream(
                         },
                     )
                 event = await anext(events, None)
-        except (StreamInterrupted, DevMentorError) as exc:
-            yield _sse(
-                "error",
-                {
-                    "type": "about:blank",
-                    "title": exc.title,
-                    "status": exc.status,
-                    "detail": exc.detail,
-                    "code": exc.code,
-                },
+        except DevMentorError as exc:  # StreamInterrupted, or a failure before the first byte
+            problem = problem_body(
+                request,
+                status=exc.status,
+                code=exc.code,
+                title=exc.title,
+                detail=exc.detail,
+                extra=exc.extra,
             )
+            yield _sse("error", problem)
 
     return StreamingResponse(
         body_iter(),

@@ -19,18 +19,22 @@ class AskRequest(BaseModel):
     #: "hint" first; "solution" is granted once a hint for the same question was given.
     mode: Literal["hint", "solution"] = "hint"
 
-    @field_validator("question")
+    @field_validator("question", mode="before")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the question is empty")
-        return value.strip()
+    def _trim(cls, value: object) -> object:
+        # Trimmed before the length check: trailing blank lines don't count.
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("question", "code")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("contains NUL characters; paste it as text")
+        return value
 
     @field_validator("code")
     @classmethod
-    def _code(cls, value: str | None) -> str | None:
-        if value is not None and "\x00" in value:
-            raise ValueError("the code contains NUL characters; paste it as text")
+    def _blank_code(cls, value: str | None) -> str | None:
         return value if value and value.strip() else None
 
     @field_validator("language")

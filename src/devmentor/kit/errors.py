@@ -124,16 +124,17 @@ _TITLES = {
 }
 
 
-def problem_response(
+def problem_body(
     request: Request,
     *,
     status: int,
     code: str,
     title: str,
     detail: str,
-    headers: Mapping[str, str] | None = None,
     extra: Mapping[str, Any] | None = None,
-) -> JSONResponse:
+) -> dict[str, Any]:
+    """An RFC 9457 problem object (also sent inside event streams, which can't change
+    their status once started)."""
     body: dict[str, Any] = {
         "type": f"/problems/{code.replace('_', '-')}",
         "title": title,
@@ -147,6 +148,20 @@ def problem_response(
         body["request_id"] = request_id
     if extra:
         body.update(extra)
+    return body
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> JSONResponse:
+    body = problem_body(request, status=status, code=code, title=title, detail=detail, extra=extra)
     return JSONResponse(
         body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_JSON
     )

@@ -33,7 +33,7 @@ Mode = Literal["hint", "solution"]
 MAX_QUESTION_CHARS = 4_000
 _MAX_SHOWN_FINDINGS = 3
 _MAX_EXCERPT = 120
-_STUCK_LINE = "Stuck? Ask again with **solution** mode for a worked fix."
+_STUCK_LINE = "Stuck? Ask for the **solution** to see a worked fix."
 
 
 @dataclass(frozen=True, slots=True)
