@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 import structlog
 
@@ -41,6 +41,11 @@ class UsageEntry:
     http_status: int | None = None
     prompt_version: str | None = None
     request_id: str | None = None
+
+
+#: Column names, in order; rows are built with one dict comprehension per entry, because
+#: ``dataclasses.asdict`` deep-copies every value and costs more than the insert itself.
+_COLUMNS = tuple(f.name for f in fields(UsageEntry))
 
 
 class UsageRecorder:
@@ -78,7 +83,9 @@ class UsageRecorder:
                 return 0
             try:
                 async with self._db.session() as session:
-                    await UsageLedger(session).add_many([asdict(row) for row in rows])
+                    await UsageLedger(session).add_many(
+                        [{name: getattr(row, name) for name in _COLUMNS} for row in rows]
+                    )
             except Exception as exc:
                 log.warning(
                     "ai_ledger_write_failed",
