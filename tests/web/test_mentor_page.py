@@ -12,8 +12,9 @@ from typing import Any
 import httpx2
 import pytest
 
-from devmentor.ai.pages import render_markdown, wait_text
+from devmentor.ai.pages import wait_text
 from devmentor.ai.service import SOLUTION_LOCKED_NOTICE
+from devmentor.web.markdown import render_markdown
 from tests.conftest import make_settings, running_app
 from tests.fakes.llm import FakeOpenAI, Reply
 from tests.web.dom import Element

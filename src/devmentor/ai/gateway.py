@@ -303,10 +303,7 @@ class AIGateway:
             )
         if budget_error is not None and last_error is None:
             raise budget_error
-        detail = "Every AI provider for this task failed"
-        if last_error is not None:
-            detail += f"; the last one: {last_error.kind}"
-        raise AIUnavailable(detail + ".", extra={"hops": [h.outcome for h in hops]})
+        raise _unavailable(hops, last_error)
 
     async def _hop(
         self,
@@ -647,10 +644,7 @@ class AIGateway:
             )
             return
         AI_REQUESTS.labels(task=request.task.value, outcome="unavailable").inc()
-        detail = "Every AI provider for this task failed"
-        if last_error is not None:
-            detail += f"; the last one: {last_error.kind}"
-        raise AIUnavailable(detail + ".", extra={"hops": [h.outcome for h in hops]})
+        raise _unavailable(hops, last_error)
 
     async def _open_stream(
         self,
@@ -797,6 +791,13 @@ class AIGateway:
                 request_id=request_id_var.get(),
             )
         )
+
+
+def _unavailable(hops: list[Hop], last_error: ProviderError | None) -> AIUnavailable:
+    detail = "Every AI provider for this task failed"
+    if last_error is not None:
+        detail += f"; the last one: {last_error.kind}"
+    return AIUnavailable(detail + ".", extra={"hops": [h.outcome for h in hops]})
 
 
 def _count_failure(breaker: CircuitBreaker, permit: Permit, exc: ProviderError) -> None:

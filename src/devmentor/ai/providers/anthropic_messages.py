@@ -9,7 +9,7 @@ import anthropic
 import httpx2
 
 from devmentor.ai.exceptions import ProviderError
-from devmentor.ai.providers.base import parse_json_answer, schema_instruction, status_error
+from devmentor.ai.providers.base import parse_json_answer, status_error, system_prompt
 from devmentor.ai.types import (
     ChatRequest,
     ProviderResponse,
@@ -35,13 +35,7 @@ class AnthropicProvider:
         await self._client.close()
 
     def _params(self, model: str, request: ChatRequest) -> dict[str, Any]:
-        system = request.system
-        if request.json_schema is not None:
-            system = (
-                f"{system}\n\n{schema_instruction(request)}"
-                if system
-                else schema_instruction(request)
-            )
+        system = system_prompt(request)
         params: dict[str, Any] = {
             "model": model,
             "max_tokens": request.max_output_tokens,

@@ -105,10 +105,16 @@ def parse_json_answer(text: str, provider: str, model: str) -> Any:
         ) from exc
 
 
-def schema_instruction(request: ChatRequest) -> str:
-    """The system-prompt addition asking for JSON that matches the request's schema."""
+def system_prompt(request: ChatRequest) -> str:
+    """The request's system text, plus an instruction to answer with JSON that matches its
+    schema when it has one (providers that enforce a schema natively get it too: models
+    follow it better when it is also in the prompt)."""
+    system = request.system
+    if request.json_schema is None:
+        return system
     schema = json.dumps(request.json_schema, separators=(",", ":"), sort_keys=True)
-    return (
+    instruction = (
         "Answer with one JSON object and nothing else (no prose, no Markdown fence). "
         f"It must validate against this JSON Schema: {schema}"
     )
+    return f"{system}\n\n{instruction}" if system else instruction

@@ -14,7 +14,7 @@ import openai
 
 from devmentor.ai.exceptions import ProviderError
 from devmentor.ai.pricing import estimate_tokens
-from devmentor.ai.providers.base import parse_json_answer, schema_instruction, status_error
+from devmentor.ai.providers.base import parse_json_answer, status_error, system_prompt
 from devmentor.ai.types import (
     ChatRequest,
     ProviderResponse,
@@ -56,13 +56,7 @@ class OpenAIChatProvider:
         await self._client.close()
 
     def _params(self, model: str, request: ChatRequest) -> dict[str, Any]:
-        system = request.system
-        if request.json_schema is not None:
-            system = (
-                f"{system}\n\n{schema_instruction(request)}"
-                if system
-                else schema_instruction(request)
-            )
+        system = system_prompt(request)
         messages: list[dict[str, str]] = []
         if system:
             messages.append({"role": "system", "content": system})

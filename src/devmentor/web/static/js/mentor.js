@@ -5,7 +5,7 @@
 // Model text is never parsed as HTML: the Markdown renderer below builds every element
 // with createElement and puts text in with textContent, so "<script>" in an answer stays
 // the eight characters it is. It follows the same rules as render_markdown in
-// devmentor/ai/pages.py (the browser tests compare the two); keep them in step.
+// devmentor/web/markdown.py (the browser tests compare the two); keep them in step.
 //
 // Public surface:
 //
