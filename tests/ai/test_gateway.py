@@ -438,3 +438,30 @@ async def test_budgets_survive_a_restart_and_work_on_shared_services(
         with pytest.raises(BudgetExceeded):
             await ai.gateway.complete(ask("third"), user_id=user)
     assert fake_openai.calls == 2
+
+
+async def test_an_openai_compatible_local_server(
+    start_ai: StartAI, fake_openai: FakeOpenAI
+) -> None:
+    # Ollama, vLLM and LM Studio speak Chat Completions; the fake stands in for them.
+    local = {
+        "local_base_url": fake_openai.base_url,
+        "local_api_key": fake_openai.api_key,  # vLLM's --api-key; Ollama takes any
+        "local_model": "llama3.2",
+        "budget_daily_usd": 0.0,  # free and unmetered: budgets don't apply
+    }
+    async with start_ai(openai=False, anthropic=False, ai=local) as ai:
+        assert ai.gateway.route(Task.GRADING)[0] == Target("local", "llama3.2")
+        fake_openai.script(Reply(json={"correct": False, "feedback": "Not quite."}))
+        verdict, completion = await ai.gateway.complete_structured(
+            ask("Grade this", task=Task.GRADING), Verdict, user_id=uuid.uuid4()
+        )
+        [row] = await ai.ledger()
+    assert verdict == Verdict(correct=False, feedback="Not quite.")
+    assert (completion.provider, completion.cost_usd) == ("local", 0.0)
+    sent = fake_openai.requests[-1]["json"]
+    assert sent["model"] == "llama3.2"
+    assert sent["max_tokens"] == 200
+    assert "max_completion_tokens" not in sent
+    assert sent["response_format"] == {"type": "json_object"}
+    assert (row.provider, row.metered, row.cost_micros) == ("local", False, 0)
