@@ -267,3 +267,30 @@ async def test_usage_report_filters_by_user_and_time(
         "bad_request",
     )
     problem(await report(**{"from": "yesterday"}), 422, "validation_failed")
+
+
+async def test_metrics_describe_the_gateway(ai_app: AIApp, fake_openai: FakeOpenAI) -> None:
+    _, headers = await ai_app.user("ada")
+    fake_openai.script(Fail(500), Reply("after a retry", input_tokens=10, output_tokens=5))
+    await ai_app.client.post("/api/mentor/ask", json={"question": "metrics?"}, headers=headers)
+    text = (await ai_app.client.get("/metrics")).text
+
+    def value(sample: str) -> float:
+        line = next(line for line in text.splitlines() if line.startswith(sample + " "))
+        return float(line.rsplit(" ", 1)[1])
+
+    assert value('devmentor_ai_requests_total{outcome="ok",task="mentor_answer"}') >= 1
+    assert (
+        value(
+            'devmentor_ai_retries_total{model="gpt-4o-mini",provider="openai",reason="server_error"}'
+        )
+        >= 1
+    )
+    assert (
+        value('devmentor_ai_tokens_total{direction="output",model="gpt-4o-mini",provider="openai"}')
+        >= 5
+    )
+    assert value('devmentor_ai_breaker_state{model="gpt-4o-mini",provider="openai"}') == 0
+    assert value('devmentor_ai_cache_requests_total{result="miss",task="mentor_answer"}') >= 1
+    assert "devmentor_ai_gateway_overhead_seconds_bucket" in text
+    assert "devmentor_ai_cost_usd_total" in text
