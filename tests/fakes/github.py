@@ -1,7 +1,7 @@
 """A fake GitHub on 127.0.0.1: the OAuth web flow and the few REST endpoints sign-in uses.
 
-It is a real TCP server (uvicorn in a background thread with its own event loop) rather than
-an ASGI transport, so that a browser and a separate ``devmentor serve`` process can reach it
+It is a real TCP server (a ``tests.fakes.server.ThreadedServer``) rather than an ASGI
+transport, so that a browser and a separate ``devmentor serve`` process can reach it
 as well as in-process clients. The wire formats follow GitHub's, including its quirks: token
 endpoint errors are HTTP 200 with an ``error`` field, the token response is form-encoded
 unless the client asks for JSON, and granted scopes come back comma-separated.
@@ -26,7 +26,6 @@ import html
 import json
 import math
 import secrets
-import socket
 import string
 import struct
 import threading
@@ -34,15 +33,16 @@ import time
 import zlib
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import unquote_plus, urlencode, urlsplit
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from tests.fakes.server import ThreadedServer
 
 API_PREFIX = "/api/v3"
 CODE_LIFETIME = 600.0  # GitHub: "Authorization codes expire after 10 minutes"
@@ -215,10 +215,14 @@ def _png(rgb: bytes) -> bytes:
 _ApiHandler = Callable[[Request, GitHubUser, _Token], Awaitable[Response]]
 
 
-class FakeGitHub:
+class FakeGitHub(ThreadedServer):
     """GitHub's OAuth web flow and REST API for one OAuth app, on a free local port."""
 
+    _label = "fake GitHub server"
+    _server_header = "GitHub.com"
+
     def __init__(self, *, client_id: str | None = None, client_secret: str | None = None) -> None:
+        super().__init__()
         # Shaped like GitHub's OAuth app credentials, so format checks in the app pass.
         self.client_id = client_id or "Ov23li" + _random_alnum(14)
         self.client_secret = client_secret or secrets.token_hex(20)
@@ -235,33 +239,12 @@ class FakeGitHub:
         self._lock = threading.Lock()
         self._grants: dict[str, _Grant] = {}
         self._tokens: dict[str, _Token] = {}
-        self._port: int | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
-        self._app = Starlette(
-            routes=[
-                Route("/login/oauth/authorize", self._authorize, methods=["GET", "POST"]),
-                Route("/login/oauth/access_token", self._access_token, methods=["POST"]),
-                Route("/avatars/{user_id:int}", self._avatar, methods=["GET"]),
-                Route(f"{API_PREFIX}/user", self._api(self._user), methods=["GET"]),
-                Route(f"{API_PREFIX}/user/emails", self._api(self._emails), methods=["GET"]),
-                Route(f"{API_PREFIX}/user/repos", self._api(self._repos), methods=["GET"]),
-                Route(
-                    API_PREFIX + "/{rest:path}",
-                    self._api(self._not_found),
-                    methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                ),
-            ]
-        )
 
     # -- Test-facing API -------------------------------------------------------
 
     @property
     def base_url(self) -> str:
-        if self._port is None:
-            raise RuntimeError("FakeGitHub has no address until start()")
-        return f"http://127.0.0.1:{self._port}"
+        return self.origin
 
     @property
     def api_url(self) -> str:
@@ -292,89 +275,24 @@ class FakeGitHub:
     def avatar_url_for(self, user: GitHubUser) -> str:
         return user.avatar_url or f"{self.base_url}/avatars/{user.id}"
 
-    def start(self) -> Self:
-        if self._thread is not None:
-            raise RuntimeError("FakeGitHub is already running")
-        # Binding here, before the thread starts, makes the port known (and reserved) at once.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
-            config = uvicorn.Config(
-                self._app,
-                host="127.0.0.1",
-                port=port,
-                loop="asyncio",
-                http="h11",
-                # No websockets: importing that stack can raise deprecation warnings, which
-                # the test suite turns into errors.
-                ws="none",
-                lifespan="off",
-                # None: leave the process's logging setup (the app's, pytest's) alone. Turning
-                # the access log off does detach uvicorn.access, as the app's own setup does.
-                log_config=None,
-                access_log=False,
-                server_header=False,
-                headers=[("Server", "GitHub.com")],
-                timeout_graceful_shutdown=2,
-            )
-            server = uvicorn.Server(config)
-        except BaseException:
-            sock.close()
-            raise
-        self._error = None
-        thread = threading.Thread(
-            target=self._serve, args=(server, sock), name=f"fake-github:{port}", daemon=True
-        )
-        thread.start()
-        deadline = time.monotonic() + 10.0
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                thread.join(timeout=5.0)
-                raise RuntimeError("the fake GitHub server did not start") from self._error
-            time.sleep(0.005)
-        self._port, self._server, self._thread = port, server, thread
-        return self
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
-            return
-        server.should_exit = True
-        thread.join(timeout=10.0)
-        if thread.is_alive():
-            # Only a connection that never finishes holds it up; drop it rather than hang.
-            server.force_exit = True
-            thread.join(timeout=5.0)
-        self._server = self._thread = None
-        if thread.is_alive():
-            raise RuntimeError("the fake GitHub server did not stop")
-        if self._error is not None:
-            raise RuntimeError("the fake GitHub server failed") from self._error
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     # -- Server plumbing --------------------------------------------------------
 
-    def _serve(self, server: uvicorn.Server, sock: socket.socket) -> None:
-        try:
-            server.run(sockets=[sock])
-        except BaseException as exc:
-            # Kept for start()/stop() to raise in the test's thread, where it is seen;
-            # escaping here it would only be an unhandled-thread-exception warning.
-            self._error = exc
-        finally:
-            sock.close()
+    def _make_app(self) -> ASGIApp:
+        return Starlette(
+            routes=[
+                Route("/login/oauth/authorize", self._authorize, methods=["GET", "POST"]),
+                Route("/login/oauth/access_token", self._access_token, methods=["POST"]),
+                Route("/avatars/{user_id:int}", self._avatar, methods=["GET"]),
+                Route(f"{API_PREFIX}/user", self._api(self._user), methods=["GET"]),
+                Route(f"{API_PREFIX}/user/emails", self._api(self._emails), methods=["GET"]),
+                Route(f"{API_PREFIX}/user/repos", self._api(self._repos), methods=["GET"]),
+                Route(
+                    API_PREFIX + "/{rest:path}",
+                    self._api(self._not_found),
+                    methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                ),
+            ]
+        )
 
     def _new_token(self, token: _Token) -> str:
         value = "gho_" + _random_alnum(36)

@@ -1,6 +1,6 @@
 """Fake OpenAI and Anthropic APIs on 127.0.0.1, for tests and benchmarks of the AI gateway.
 
-Each fake is a real HTTP server (uvicorn in a background thread with its own event loop, as
+Each fake is a real HTTP server (a ``tests.fakes.server.ThreadedServer``, as
 ``tests.fakes.github``), speaking the provider's wire format closely enough that the official
 SDKs work against it unmodified::
 
@@ -57,21 +57,20 @@ import logging
 import math
 import re
 import secrets
-import socket
 import threading
 import time
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, ClassVar, Self, TypeAlias, assert_never
+from typing import Any, ClassVar, TypeAlias, assert_never
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from tests.fakes.server import ThreadedServer
 
 __all__ = [
     "Behaviour",
@@ -377,171 +376,14 @@ class _Call:
     request_id: str
 
 
-# -- Server plumbing --------------------------------------------------------------------
+# -- The provider-neutral fake ----------------------------------------------------------
 
 
-class _ThreadedServer:
-    """A Starlette app served by uvicorn on a free 127.0.0.1 port, in a thread of its own."""
-
-    _label: ClassVar[str] = "fake server"
-
-    def __init__(self) -> None:
-        self._port: int | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._server_error: BaseException | None = None
-        # Bugs in the fake's own handlers: uvicorn would turn them into a 500 that looks like
-        # a provider failure, so they are kept and raised by stop() as well.
-        self._handler_errors: list[BaseException] = []
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._closing: asyncio.Event | None = None
-        # Read by held requests, which poll rather than await (their event is a thread's).
-        self._stopping = False
-
-    def _make_app(self) -> Starlette:
-        raise NotImplementedError
-
-    @property
-    def _origin(self) -> str:
-        if self._port is None:
-            raise RuntimeError(f"{type(self).__name__} has no address until start()")
-        return f"http://127.0.0.1:{self._port}"
-
-    def start(self) -> Self:
-        if self._thread is not None:
-            raise RuntimeError(f"{type(self).__name__} is already running")
-        _install_quiet_cuts()
-        app = self._make_app()
-
-        async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
-            try:
-                await app(scope, receive, send)
-            except (_ConnectionCut, ClientDisconnect):
-                # Deliberate, or the client's doing (a timeout while sending the body).
-                raise
-            except Exception as exc:
-                self._handler_errors.append(exc)
-                raise
-
-        # Binding here, before the thread starts, makes the port known (and reserved) at once.
-        # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY only on sockets whose proto says
-        # TCP, and without it Nagle plus delayed ACKs add ~40 ms to each keep-alive request.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        try:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
-            config = uvicorn.Config(
-                guarded,
-                host="127.0.0.1",
-                port=port,
-                loop="asyncio",
-                http="h11",
-                # No websockets: importing that stack can raise deprecation warnings, which
-                # the test suite turns into errors.
-                ws="none",
-                lifespan="off",
-                # None: leave the process's logging setup alone (see _install_quiet_cuts for
-                # the one record we drop).
-                log_config=None,
-                access_log=False,
-                server_header=False,
-                # Both APIs sit behind Cloudflare.
-                headers=[("Server", "cloudflare")],
-                timeout_graceful_shutdown=2,
-                # Benchmarks open many connections; the default backlog would cap bursts.
-                backlog=4096,
-            )
-            server = uvicorn.Server(config)
-        except BaseException:
-            sock.close()
-            raise
-        self._server_error = None
-        self._handler_errors.clear()
-        self._stopping = False
-        thread = threading.Thread(
-            target=self._serve, args=(server, sock), name=f"{self._label}:{port}", daemon=True
-        )
-        thread.start()
-        deadline = time.monotonic() + 10.0
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                thread.join(timeout=5.0)
-                raise RuntimeError(f"the {self._label} did not start") from self._server_error
-            time.sleep(0.005)
-        self._port, self._server, self._thread = port, server, thread
-        return self
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
-            return
-        # Wake delayed and held requests first, so the graceful shutdown has nothing to wait
-        # for (a client that timed out leaves its request sleeping on the server).
-        self._stopping = True
-        loop, closing = self._loop, self._closing
-        if loop is not None and closing is not None:
-            with contextlib.suppress(RuntimeError):  # the loop may already be closed
-                loop.call_soon_threadsafe(closing.set)
-        server.should_exit = True
-        thread.join(timeout=10.0)
-        if thread.is_alive():
-            # Only a connection that never finishes holds it up; drop it rather than hang.
-            server.force_exit = True
-            thread.join(timeout=5.0)
-        self._server = self._thread = None
-        if thread.is_alive():
-            raise RuntimeError(f"the {self._label} did not stop")
-        if self._server_error is not None:
-            raise RuntimeError(f"the {self._label} failed") from self._server_error
-        if self._handler_errors:
-            first = self._handler_errors[0]
-            raise RuntimeError(f"the {self._label} had a handler error") from first
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def _serve(self, server: uvicorn.Server, sock: socket.socket) -> None:
-        try:
-            asyncio.run(self._main(server, sock))
-        except BaseException as exc:
-            # Kept for start()/stop() to raise in the test's thread, where it is seen;
-            # escaping here it would only be an unhandled-thread-exception warning.
-            self._server_error = exc
-        finally:
-            sock.close()
-
-    async def _main(self, server: uvicorn.Server, sock: socket.socket) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._closing = asyncio.Event()
-        await server.serve(sockets=[sock])
-
-    async def _sleep(self, seconds: float) -> None:
-        """asyncio.sleep that stop() cuts short."""
-        if seconds <= 0:
-            return
-        closing = self._closing
-        assert closing is not None  # set before the server accepts anything
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):
-                await closing.wait()
-
-    async def _wait_for(self, event: threading.Event) -> None:
-        while not event.is_set() and not self._stopping:
-            await asyncio.sleep(_HOLD_POLL)
-
-
-class _FakeLLM(_ThreadedServer):
+class _FakeLLM(ThreadedServer):
     """The provider-neutral part: auth, recording, the script and the behaviours."""
 
+    # Both APIs sit behind Cloudflare.
+    _server_header = "cloudflare"
     _completion_path: ClassVar[str]
     _models_path: ClassVar[str]
     _key_prefix: ClassVar[str]
@@ -556,6 +398,13 @@ class _FakeLLM(_ThreadedServer):
         # Appended to by the server thread only; read by tests.
         self.requests: list[dict[str, Any]] = []
         self._script: deque[Behaviour] = deque()
+        # Bugs in the fake's own handlers: uvicorn would turn them into a 500 that looks like
+        # a provider failure, so they are kept and raised by stop() as well.
+        self._handler_errors: list[BaseException] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closing: asyncio.Event | None = None
+        # Read by held requests, which poll rather than await (their event is a thread's).
+        self._stopping = False
 
     # -- Test-facing API ---------------------------------------------------------------
 
@@ -610,15 +459,66 @@ class _FakeLLM(_ThreadedServer):
     def _models(self, request_id: str) -> Response:
         raise NotImplementedError
 
-    # -- Endpoints ---------------------------------------------------------------------
+    # -- Server hooks ------------------------------------------------------------------
 
-    def _make_app(self) -> Starlette:
-        return Starlette(
+    def _make_app(self) -> ASGIApp:
+        app = Starlette(
             routes=[
                 Route(self._completion_path, self._completion, methods=["POST"]),
                 Route(self._models_path, self._list_models, methods=["GET"]),
             ]
         )
+
+        async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+            try:
+                await app(scope, receive, send)
+            except (_ConnectionCut, ClientDisconnect):
+                # Deliberate, or the client's doing (a timeout while sending the body).
+                raise
+            except Exception as exc:
+                self._handler_errors.append(exc)
+                raise
+
+        return guarded
+
+    def _before_start(self) -> None:
+        _install_quiet_cuts()
+        self._handler_errors.clear()
+        self._stopping = False
+
+    async def _on_loop(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._closing = asyncio.Event()
+
+    def _before_stop(self) -> None:
+        # Wake delayed and held requests first, so the graceful shutdown has nothing to wait
+        # for (a client that timed out leaves its request sleeping on the server).
+        self._stopping = True
+        loop, closing = self._loop, self._closing
+        if loop is not None and closing is not None:
+            with contextlib.suppress(RuntimeError):  # the loop may already be closed
+                loop.call_soon_threadsafe(closing.set)
+
+    def _after_stop(self) -> None:
+        if self._handler_errors:
+            first = self._handler_errors[0]
+            raise RuntimeError(f"the {self._label} had a handler error") from first
+
+    async def _sleep(self, seconds: float) -> None:
+        """asyncio.sleep that stop() cuts short."""
+        if seconds <= 0:
+            return
+        closing = self._closing
+        assert closing is not None  # set before the server accepts anything
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await closing.wait()
+
+    async def _wait_for(self, event: threading.Event) -> None:
+        while not event.is_set() and not self._stopping:
+            await asyncio.sleep(_HOLD_POLL)
+
+    # -- Endpoints ---------------------------------------------------------------------
 
     def _record(self, request: Request, body: Any) -> None:
         self.requests.append(
@@ -749,7 +649,7 @@ class FakeOpenAI(_FakeLLM):
     @property
     def base_url(self) -> str:
         """Ends in /v1, like the SDK's default: it appends /chat/completions."""
-        return self._origin + "/v1"
+        return self.origin + "/v1"
 
     def _headers(self, request_id: str) -> dict[str, str]:
         return {"x-request-id": request_id, "openai-version": "2020-10-01"}
@@ -1028,7 +928,7 @@ class FakeAnthropic(_FakeLLM):
     @property
     def base_url(self) -> str:
         """The bare origin, like the SDK's default: it appends /v1/messages itself."""
-        return self._origin
+        return self.origin
 
     def _headers(self, request_id: str) -> dict[str, str]:
         return {"request-id": request_id, "anthropic-organization-id": "00000000-fake-org"}
