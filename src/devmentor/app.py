@@ -18,6 +18,7 @@ from devmentor.ai.runtime import start_gateway
 from devmentor.auth.pages import router as auth_pages_router
 from devmentor.auth.router import router as auth_router
 from devmentor.auth.runtime import AuthRuntime
+from devmentor.curriculum.router import router as curriculum_router
 from devmentor.deps import api_rate_limit
 from devmentor.flags.router import router as flags_router
 from devmentor.kit.errors import install_error_handlers
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(flags_router)
     api.include_router(ai_router)
     api.include_router(ai_admin_router)
+    api.include_router(curriculum_router)
     app.include_router(api)
     app.include_router(ops_router)
     app.include_router(web_router)

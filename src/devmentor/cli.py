@@ -7,6 +7,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import wraps
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
@@ -280,3 +281,45 @@ async def users_set_password(
         err.print(f"[red]error[/red] {exc.detail}")
         raise typer.Exit(2) from None
     console.print(f"password set; {revoked} session(s) signed out")
+
+
+curriculum_app = typer.Typer(help="The shipped curriculum.", no_args_is_help=True)
+app.add_typer(curriculum_app, name="curriculum")
+
+#: The issue's floor for the shipped curriculum.
+MIN_SHIPPED_SKILLS = 40
+
+
+@curriculum_app.command("validate")
+def curriculum_validate(
+    path: Annotated[
+        Path | None, typer.Option(help="A content folder (default: the shipped curriculum)")
+    ] = None,
+    min_skills: Annotated[
+        int | None, typer.Option(help="Skills required (default: 40 for the shipped curriculum)")
+    ] = None,
+) -> None:
+    """Check every skill file: schema, prerequisite graph, Bloom coverage, answer keys."""
+    from devmentor.curriculum.catalog import (
+        CONTENT_DIR,
+        CurriculumError,
+        check_catalog,
+        load_catalog,
+    )
+
+    root = path or CONTENT_DIR
+    required = min_skills if min_skills is not None else (MIN_SHIPPED_SKILLS if path is None else 0)
+    try:
+        catalog = load_catalog(root)
+    except CurriculumError as exc:
+        for problem in exc.problems:
+            err.print(f"[red]✗[/red] {problem}", highlight=False, markup=True)
+        raise typer.Exit(1) from None
+    problems = check_catalog(catalog, min_skills=required)
+    for problem in problems:
+        err.print(f"[red]✗[/red] {problem}", highlight=False)
+    questions = sum(len(s.questions) for s in catalog.skills.values())
+    if problems:
+        err.print(f"{len(problems)} problem(s) in {len(catalog.skills)} skills")
+        raise typer.Exit(1)
+    console.print(f"✓ {len(catalog.skills)} skills, {questions} questions: all checks passed")
