@@ -1,18 +1,31 @@
 """The offline mentor as a provider: always there, free, and the end of every route.
 
-It answers from the structured ``context`` of a request (question, code, language, mode),
-never from the rendered prompt, and never sends anything anywhere. Tasks it cannot do yet
-answer ``unsupported``, which the gateway treats like any other failed hop.
+It answers from the structured ``context`` of a request, never from the rendered prompt,
+and never sends anything anywhere:
+
+- ``mentor_answer`` / ``hint`` with ``question`` (+ ``code``, ``language``, ``mode``): the
+  offline mentor's answer;
+- ``lesson`` with ``skill_id`` and ``level`` (+ the learner's ``code``): the curriculum's
+  lesson for that Bloom level, anchored to the learner's code when it shows the pattern;
+- ``question`` with ``skill_id``, ``level`` (+ ``exclude``, ``seed``): a question from
+  the bank as JSON, without its answer key;
+- ``grading`` with ``skill_id``, ``question_id`` and ``answer``: the grade as JSON
+  (exact for closed forms, the sandbox for exercises, rubric plus semantic similarity
+  for short answers).
+
+Anything else answers ``unsupported``, which the gateway treats like any other failed hop.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
-from typing import Literal
+import json
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any, Literal
 
 from devmentor.ai.exceptions import ProviderError
 from devmentor.ai.offline import OfflineMentor
+from devmentor.ai.offline.lessons import compose_lesson, pick_question, public_question
 from devmentor.ai.pricing import estimate_tokens
 from devmentor.ai.types import (
     ChatRequest,
@@ -23,6 +36,10 @@ from devmentor.ai.types import (
     Task,
     Usage,
 )
+from devmentor.curriculum.catalog import Catalog, default_catalog
+from devmentor.curriculum.grading import InvalidAnswer, grade
+from devmentor.curriculum.model import Bloom, Skill
+from devmentor.curriculum.similarity import get_similarity
 
 OFFLINE_MODEL = "offline-mentor-1"
 # Inspecting more code than this takes long enough (a few ms) to move off the event loop.
@@ -34,25 +51,92 @@ class OfflineProvider:
     metered = False
     cacheable = False
     in_process = True
-    tasks = frozenset({Task.MENTOR_ANSWER, Task.HINT})
 
-    def __init__(self, mentor: OfflineMentor | None = None) -> None:
+    def __init__(self, mentor: OfflineMentor | None = None, catalog: Catalog | None = None) -> None:
         self._mentor = mentor or OfflineMentor()
+        self._catalog = catalog
 
     async def aclose(self) -> None:
         pass
 
+    def _unsupported(self, model: str, what: str) -> ProviderError:
+        return ProviderError(
+            "unsupported", f"the offline mentor cannot {what}", provider=self.name, model=model
+        )
+
     async def complete(
         self, model: str, request: ChatRequest, *, time_limit: float
     ) -> ProviderResponse:
-        if request.task not in self.tasks or request.json_schema is not None:
+        context = request.context
+        if request.task is Task.LESSON and "skill_id" in context:
+            text = await self._lesson(model, context, time_limit)
+        elif request.task is Task.QUESTION and "skill_id" in context:
+            text = self._question(model, context)
+        elif request.task is Task.GRADING and "question_id" in context:
+            text = await self._grade(model, context)
+        elif request.task in (Task.MENTOR_ANSWER, Task.HINT) and request.json_schema is None:
+            text = await self._answer(context, time_limit)
+        else:
+            raise self._unsupported(model, f"do {request.task.value!r} from this request")
+        inputs = " ".join(str(v) for v in context.values())
+        usage = Usage(estimate_tokens(inputs), estimate_tokens(text))
+        return ProviderResponse(text, usage, OFFLINE_MODEL, "stop")
+
+    def _skill(self, model: str, context: Mapping[str, Any]) -> tuple[Skill, Bloom]:
+        catalog = self._catalog or default_catalog()
+        skill = catalog.skill(str(context["skill_id"]))
+        level_name = str(context.get("level", "understand"))
+        if skill is None or level_name not in {b.value for b in Bloom}:
             raise ProviderError(
-                "unsupported",
-                f"the offline mentor cannot do {request.task.value!r} yet",
+                "bad_request", "unknown skill or Bloom level", provider=self.name, model=model
+            )
+        return skill, Bloom(level_name)
+
+    async def _lesson(self, model: str, context: Mapping[str, Any], time_limit: float) -> str:
+        skill, level = self._skill(model, context)
+        code = str(context["code"]) if context.get("code") else None
+        language = str(context["language"]) if context.get("language") else None
+
+        def compose() -> str:
+            return compose_lesson(skill, level, code=code, language=language).markdown
+
+        if code and len(code) > _THREAD_THRESHOLD_CHARS:
+            return await asyncio.wait_for(asyncio.to_thread(compose), time_limit)
+        return compose()
+
+    def _question(self, model: str, context: Mapping[str, Any]) -> str:
+        skill, level = self._skill(model, context)
+        exclude = [str(q) for q in context.get("exclude", ())]
+        seed = str(context.get("seed", "")) or None
+        question = pick_question(skill, level, exclude=exclude, seed=seed)
+        if question is None:
+            raise ProviderError(
+                "bad_request",
+                f"no unasked {level.value} question left for {skill.id}",
                 provider=self.name,
                 model=model,
             )
-        context = request.context
+        return json.dumps({"skill_id": skill.id, **public_question(question, seed=seed or 0)})
+
+    async def _grade(self, model: str, context: Mapping[str, Any]) -> str:
+        skill, _ = self._skill(model, context)
+        question = next((q for q in skill.questions if q.id == context["question_id"]), None)
+        if question is None:
+            raise ProviderError("bad_request", "unknown question", provider=self.name, model=model)
+        try:
+            result = await grade(question, context.get("answer"), similarity=get_similarity())
+        except InvalidAnswer as exc:
+            raise ProviderError("bad_request", str(exc), provider=self.name, model=model) from exc
+        return json.dumps(
+            {
+                "correct": result.correct,
+                "score": round(result.score, 4),
+                "feedback": result.feedback,
+                "details": result.details,
+            }
+        )
+
+    async def _answer(self, context: Mapping[str, Any], time_limit: float) -> str:
         question = str(context.get("question") or "")
         code = context.get("code")
         language = context.get("language")
@@ -69,11 +153,8 @@ class OfflineProvider:
             ).text
 
         if code and len(str(code)) > _THREAD_THRESHOLD_CHARS:
-            text = await asyncio.wait_for(asyncio.to_thread(answer), time_limit)
-        else:
-            text = answer()
-        usage = Usage(estimate_tokens(question + str(code or "")), estimate_tokens(text))
-        return ProviderResponse(text, usage, OFFLINE_MODEL, "stop")
+            return await asyncio.wait_for(asyncio.to_thread(answer), time_limit)
+        return answer()
 
     async def stream(
         self, model: str, request: ChatRequest, *, time_limit: float
