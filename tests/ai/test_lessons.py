@@ -145,3 +145,18 @@ async def test_the_gateway_grades_offline(start_ai: StartAI) -> None:
         assert short["correct"] is True
         with pytest.raises(AIUnavailable):  # a malformed answer is the caller's mistake
             await graded("when-evaluated", "B")
+
+
+async def test_the_gateway_gives_question_hints_offline(start_ai: StartAI) -> None:
+    async with start_ai(openai=False, anthropic=False) as ai:
+
+        async def nth(number: int) -> str:
+            completion = await ai.gateway.complete(
+                _request(Task.HINT, skill_id=SKILL_ID, question_id="fix-append", number=number),
+                user_id=None,
+            )
+            return completion.text
+
+        assert await nth(1) == "What default value is safe to share between calls?"
+        assert await nth(2) == "Create the list inside the function body."
+        assert (await nth(3)).startswith("No more hints")

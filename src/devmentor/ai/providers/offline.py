@@ -9,6 +9,7 @@ and never sends anything anywhere:
   lesson for that Bloom level, anchored to the learner's code when it shows the pattern;
 - ``question`` with ``skill_id``, ``level`` (+ ``exclude``, ``seed``): a question from
   the bank as JSON, without its answer key;
+- ``hint`` with ``skill_id``, ``question_id`` (+ ``number``): the question's next hint;
 - ``grading`` with ``skill_id``, ``question_id`` and ``answer``: the grade as JSON
   (exact for closed forms, the sandbox for exercises, rubric plus semantic similarity
   for short answers).
@@ -25,7 +26,7 @@ from typing import Any, Literal
 
 from devmentor.ai.exceptions import ProviderError
 from devmentor.ai.offline import OfflineMentor
-from devmentor.ai.offline.lessons import compose_lesson, pick_question, public_question
+from devmentor.ai.offline.lessons import compose_lesson, hint, pick_question, public_question
 from devmentor.ai.pricing import estimate_tokens
 from devmentor.ai.types import (
     ChatRequest,
@@ -38,7 +39,7 @@ from devmentor.ai.types import (
 )
 from devmentor.curriculum.catalog import Catalog, default_catalog
 from devmentor.curriculum.grading import InvalidAnswer, grade
-from devmentor.curriculum.model import Bloom, Skill
+from devmentor.curriculum.model import Bloom, Question, Skill
 from devmentor.curriculum.similarity import get_similarity
 
 OFFLINE_MODEL = "offline-mentor-1"
@@ -74,6 +75,8 @@ class OfflineProvider:
             text = self._question(model, context)
         elif request.task is Task.GRADING and "question_id" in context:
             text = await self._grade(model, context)
+        elif request.task is Task.HINT and "question_id" in context:
+            text = self._hint(model, context)
         elif request.task in (Task.MENTOR_ANSWER, Task.HINT) and request.json_schema is None:
             text = await self._answer(context, time_limit)
         else:
@@ -118,11 +121,26 @@ class OfflineProvider:
             )
         return json.dumps({"skill_id": skill.id, **public_question(question, seed=seed or 0)})
 
-    async def _grade(self, model: str, context: Mapping[str, Any]) -> str:
+    def _find_question(self, model: str, context: Mapping[str, Any]) -> Question:
         skill, _ = self._skill(model, context)
         question = next((q for q in skill.questions if q.id == context["question_id"]), None)
         if question is None:
             raise ProviderError("bad_request", "unknown question", provider=self.name, model=model)
+        return question
+
+    def _hint(self, model: str, context: Mapping[str, Any]) -> str:
+        question = self._find_question(model, context)
+        number = context.get("number", 1)
+        text = hint(question, number if isinstance(number, int) else 1)
+        if text is None:
+            return (
+                "No more hints for this one. Reread the question, try an answer, and the "
+                "feedback will explain the rest."
+            )
+        return text
+
+    async def _grade(self, model: str, context: Mapping[str, Any]) -> str:
+        question = self._find_question(model, context)
         try:
             result = await grade(question, context.get("answer"), similarity=get_similarity())
         except InvalidAnswer as exc:
