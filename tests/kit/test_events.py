@@ -502,6 +502,9 @@ async def test_live_events_the_replay_also_returns_are_delivered_once(
         await bus.start()
         first = await bus.publish("job", "step", {"n": 0})
         missed = await bus.publish("job", "step", {"n": 1})
+        # The listener must have passed these two before the subscription opens, or (on a
+        # busy machine) it queues them too and the count of three below never holds.
+        await eventually(lambda: bus._cursor == missed.id)
         monkeypatch.setattr(bus, "replay", replay_after_live_delivery)
         async with bus.subscribe(["job"], last_id=first.id) as events:
             monkeypatch.undo()
