@@ -9,7 +9,7 @@ import anthropic
 import httpx2
 
 from devmentor.ai.exceptions import ProviderError
-from devmentor.ai.providers.base import parse_json_answer, status_error, system_prompt
+from devmentor.ai.providers.base import parse_json_answer, sdk_error, system_prompt
 from devmentor.ai.types import (
     ChatRequest,
     ProviderResponse,
@@ -48,22 +48,7 @@ class AnthropicProvider:
         return params
 
     def _error(self, model: str, exc: Exception) -> ProviderError:
-        if isinstance(exc, anthropic.APIStatusError):
-            return status_error(
-                self.name, model, exc.status_code, exc.response.headers, exc.message
-            )
-        if isinstance(exc, anthropic.APITimeoutError | httpx2.TimeoutException):
-            return ProviderError("timeout", "no answer in time", provider=self.name, model=model)
-        if isinstance(exc, anthropic.APIConnectionError | httpx2.TransportError):
-            return ProviderError(
-                "connection", f"connection failed: {exc}", provider=self.name, model=model
-            )
-        return ProviderError(
-            "malformed",
-            f"unreadable answer: {type(exc).__name__}: {exc}",
-            provider=self.name,
-            model=model,
-        )
+        return sdk_error(anthropic, self.name, model, exc)
 
     async def complete(
         self, model: str, request: ChatRequest, *, time_limit: float

@@ -7,7 +7,10 @@ import json
 import re
 import time
 from collections.abc import AsyncGenerator, Mapping
+from types import ModuleType
 from typing import Any, Protocol
+
+import httpx2
 
 from devmentor.ai.exceptions import ErrorKind, ProviderError
 from devmentor.ai.types import ChatRequest, ProviderResponse, StreamEvent
@@ -75,6 +78,26 @@ def kind_for_status(status: int) -> ErrorKind:
     if status in (401, 403):
         return "auth"
     return "bad_request"
+
+
+def sdk_error(sdk: ModuleType, provider: str, model: str, exc: Exception) -> ProviderError:
+    """Classify an exception of the ``openai`` or ``anthropic`` SDK (the two share their
+    exception names) or of httpx2 under them."""
+    if isinstance(exc, sdk.APIStatusError):
+        return status_error(provider, model, exc.status_code, exc.response.headers, exc.message)
+    if isinstance(exc, sdk.APITimeoutError | httpx2.TimeoutException):
+        return ProviderError("timeout", "no answer in time", provider=provider, model=model)
+    if isinstance(exc, sdk.APIConnectionError | httpx2.TransportError):
+        return ProviderError(
+            "connection", f"connection failed: {exc}", provider=provider, model=model
+        )
+    # What is left is an answer we could not read (bad JSON, an unexpected shape).
+    return ProviderError(
+        "malformed",
+        f"unreadable answer: {type(exc).__name__}: {exc}",
+        provider=provider,
+        model=model,
+    )
 
 
 def status_error(

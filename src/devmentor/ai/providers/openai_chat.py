@@ -14,7 +14,7 @@ import openai
 
 from devmentor.ai.exceptions import ProviderError
 from devmentor.ai.pricing import estimate_tokens
-from devmentor.ai.providers.base import parse_json_answer, status_error, system_prompt
+from devmentor.ai.providers.base import parse_json_answer, sdk_error, system_prompt
 from devmentor.ai.types import (
     ChatRequest,
     ProviderResponse,
@@ -87,22 +87,7 @@ class OpenAIChatProvider:
         return params
 
     def _error(self, model: str, exc: Exception) -> ProviderError:
-        if isinstance(exc, openai.APIStatusError):
-            return status_error(
-                self.name, model, exc.status_code, exc.response.headers, exc.message
-            )
-        if isinstance(exc, openai.APITimeoutError | httpx2.TimeoutException):
-            return ProviderError("timeout", "no answer in time", provider=self.name, model=model)
-        if isinstance(exc, openai.APIConnectionError | httpx2.TransportError):
-            return ProviderError(
-                "connection", f"connection failed: {exc}", provider=self.name, model=model
-            )
-        return ProviderError(
-            "malformed",
-            f"unreadable answer: {type(exc).__name__}: {exc}",
-            provider=self.name,
-            model=model,
-        )
+        return sdk_error(openai, self.name, model, exc)
 
     async def complete(
         self, model: str, request: ChatRequest, *, time_limit: float
