@@ -160,3 +160,74 @@ async def test_the_gateway_gives_question_hints_offline(start_ai: StartAI) -> No
         assert await nth(1) == "What default value is safe to share between calls?"
         assert await nth(2) == "Create the list inside the function body."
         assert (await nth(3)).startswith("No more hints")
+
+
+async def test_the_offline_question_pick_honours_prefer(start_ai: StartAI) -> None:
+    async with start_ai(openai=False, anthropic=False) as ai:
+
+        async def picked(**context: object) -> str:
+            completion = await ai.gateway.complete(
+                _request(Task.QUESTION, skill_id=SKILL_ID, level="apply", seed="p", **context),
+                user_id=None,
+            )
+            view = json.loads(completion.text)
+            assert not set(view) & KEY_FIELDS
+            question_id: str = view["id"]
+            return question_id
+
+        # Another level's id and an excluded one are passed over; the first usable one wins.
+        assert (
+            await picked(
+                prefer=["when-evaluated", "fix-append", "sentinel-order", "dataclass-field"],
+                exclude=["fix-append"],
+            )
+            == "sentinel-order"
+        )
+        # No usable preference: the seeded pick, as without one.
+        seeded = pick_question(skill(), Bloom.APPLY, exclude=["sentinel-order"], seed="p")
+        assert seeded is not None
+        assert await picked(prefer=["nope", "sentinel-order"], exclude=["sentinel-order"]) == (
+            seeded.id
+        )
+        assert await picked(exclude=["sentinel-order"]) == seeded.id
+
+
+async def test_a_carried_question_is_graded_and_hinted_offline(start_ai: StartAI) -> None:
+    # A generated question is in no catalog: it travels with the request, key included.
+    generated = next(q for q in skill().questions if q.id == "explain-sharing").model_copy(
+        update={"id": "gen-0123456789ab", "hints": ["Think about when `def` runs."]}
+    )
+    carried = generated.model_dump(mode="json")
+    async with start_ai(openai=False, anthropic=False) as ai:
+        completion = await ai.gateway.complete(
+            _request(
+                Task.GRADING,
+                skill_id=SKILL_ID,
+                question_id=generated.id,
+                question=carried,
+                answer="The default list is evaluated once at definition time, so every call "
+                "reuses the same list object.",
+            ),
+            user_id=None,
+        )
+        result = json.loads(completion.text)
+        assert result["correct"] is True
+        assert result["details"]["missing"] == []
+        hinted = await ai.gateway.complete(
+            _request(Task.HINT, skill_id=SKILL_ID, question_id=generated.id, question=carried),
+            user_id=None,
+        )
+        assert hinted.text == "Think about when `def` runs."
+        # A malformed question is the caller's mistake: the offline mentor refuses it.
+        broken = {**carried, "rubric": "none"}
+        with pytest.raises(AIUnavailable) as caught:
+            await ai.gateway.complete(
+                _request(Task.GRADING, skill_id=SKILL_ID, question=broken, answer="a b c d"),
+                user_id=None,
+            )
+        assert caught.value.extra["hops"] == ["bad_request"]
+        # A mentor hint's ``question`` is the learner's text, not a question to look up.
+        mentor = await ai.gateway.complete(
+            _request(Task.HINT, question="Why is my list shared?", mode="hint"), user_id=None
+        )
+        assert mentor.text.strip()

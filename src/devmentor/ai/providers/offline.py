@@ -7,12 +7,18 @@ and never sends anything anywhere:
   offline mentor's answer;
 - ``lesson`` with ``skill_id`` and ``level`` (+ the learner's ``code``): the curriculum's
   lesson for that Bloom level, anchored to the learner's code when it shows the pattern;
-- ``question`` with ``skill_id``, ``level`` (+ ``exclude``, ``seed``): a question from
-  the bank as JSON, without its answer key;
+- ``question`` with ``skill_id``, ``level`` (+ ``exclude``, ``prefer``, ``seed``): a
+  question from the bank as JSON, without its answer key. The first id of ``prefer`` at
+  that level and not excluded wins (the learning service prefers questions due for
+  review, say); otherwise the pick is random but fixed by the seed;
 - ``hint`` with ``skill_id``, ``question_id`` (+ ``number``): the question's next hint;
 - ``grading`` with ``skill_id``, ``question_id`` and ``answer``: the grade as JSON
   (exact for closed forms, the sandbox for exercises, rubric plus semantic similarity
   for short answers).
+
+``grading`` and ``hint`` may also carry the whole ``question`` (a dict, answer key
+included): a question a model generated is in no catalog, so it travels with the request.
+It is validated as a curriculum question; a malformed one is a ``bad_request``.
 
 Anything else answers ``unsupported``, which the gateway treats like any other failed hop.
 """
@@ -21,8 +27,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Iterable, Mapping
 from typing import Any, Literal
+
+from pydantic import TypeAdapter, ValidationError
 
 from devmentor.ai.exceptions import ProviderError
 from devmentor.ai.offline import OfflineMentor
@@ -43,8 +51,33 @@ from devmentor.curriculum.model import Bloom, Question, Skill
 from devmentor.curriculum.similarity import get_similarity
 
 OFFLINE_MODEL = "offline-mentor-1"
+_QUESTION: TypeAdapter[Question] = TypeAdapter(Question)
 # Inspecting more code than this takes long enough (a few ms) to move off the event loop.
 _THREAD_THRESHOLD_CHARS = 4_000
+
+
+def choose_question(
+    skill: Skill,
+    level: Bloom,
+    *,
+    prefer: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    seed: int | str | None = None,
+) -> Question | None:
+    """The first question of ``prefer`` at ``level`` not in ``exclude``; else a seeded
+    pick among the rest at that level (None when every one was asked). Shared with the
+    learning service's own fallback, so both pick the same way."""
+    asked = set(exclude)
+    at_level = {q.id: q for q in skill.questions if q.bloom is level and q.id not in asked}
+    for question_id in prefer:
+        if question_id in at_level:
+            return at_level[question_id]
+    return pick_question(skill, level, exclude=asked, seed=seed)
+
+
+def _carried(context: Mapping[str, Any]) -> bool:
+    # A mentor hint's ``question`` is the learner's text; a question to grade is a dict.
+    return isinstance(context.get("question"), Mapping)
 
 
 class OfflineProvider:
@@ -73,9 +106,9 @@ class OfflineProvider:
             text = await self._lesson(model, context, time_limit)
         elif request.task is Task.QUESTION and "skill_id" in context:
             text = self._question(model, context)
-        elif request.task is Task.GRADING and "question_id" in context:
+        elif request.task is Task.GRADING and ("question_id" in context or _carried(context)):
             text = await self._grade(model, context)
-        elif request.task is Task.HINT and "question_id" in context:
+        elif request.task is Task.HINT and ("question_id" in context or _carried(context)):
             text = self._hint(model, context)
         elif request.task in (Task.MENTOR_ANSWER, Task.HINT) and request.json_schema is None:
             text = await self._answer(context, time_limit)
@@ -109,9 +142,10 @@ class OfflineProvider:
 
     def _question(self, model: str, context: Mapping[str, Any]) -> str:
         skill, level = self._skill(model, context)
-        exclude = [str(q) for q in context.get("exclude", ())]
+        exclude = [str(q) for q in context.get("exclude") or ()]
+        prefer = [str(q) for q in context.get("prefer") or ()]
         seed = str(context.get("seed", "")) or None
-        question = pick_question(skill, level, exclude=exclude, seed=seed)
+        question = choose_question(skill, level, prefer=prefer, exclude=exclude, seed=seed)
         if question is None:
             raise ProviderError(
                 "bad_request",
@@ -122,6 +156,17 @@ class OfflineProvider:
         return json.dumps({"skill_id": skill.id, **public_question(question, seed=seed or 0)})
 
     def _find_question(self, model: str, context: Mapping[str, Any]) -> Question:
+        carried = context.get("question")
+        if isinstance(carried, Mapping):
+            try:
+                return _QUESTION.validate_python(dict(carried))
+            except ValidationError as exc:
+                raise ProviderError(
+                    "bad_request",
+                    f"the question is not a valid curriculum question: {exc.error_count()} errors",
+                    provider=self.name,
+                    model=model,
+                ) from exc
         skill, _ = self._skill(model, context)
         question = next((q for q in skill.questions if q.id == context["question_id"]), None)
         if question is None:
