@@ -25,6 +25,9 @@ from devmentor.kit.errors import install_error_handlers
 from devmentor.kit.logging import configure_logging
 from devmentor.kit.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from devmentor.kit.platform import Platform
+from devmentor.learning.pages import router as learning_pages_router
+from devmentor.learning.router import achievements_router
+from devmentor.learning.router import router as learning_router
 from devmentor.ops.router import router as ops_router
 from devmentor.settings import Settings, get_settings
 from devmentor.web.router import router as web_router
@@ -79,11 +82,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(ai_router)
     api.include_router(ai_admin_router)
     api.include_router(curriculum_router)
+    api.include_router(learning_router)
+    api.include_router(achievements_router)
     app.include_router(api)
     app.include_router(ops_router)
     app.include_router(web_router)
     app.include_router(auth_pages_router)
     app.include_router(ai_pages_router)
+    app.include_router(learning_pages_router)
 
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     if settings.public_api_docs:

@@ -8,5 +8,6 @@ from devmentor.ai import models as _ai  # noqa: F401 - registers tables on Base.
 from devmentor.auth import models as _auth  # noqa: F401 - registers tables on Base.metadata
 from devmentor.flags import models as _flags  # noqa: F401 - registers tables on Base.metadata
 from devmentor.kit.db import Base
+from devmentor.learning import models as _learning  # noqa: F401 - registers tables on Base.metadata
 
 target_metadata = Base.metadata

@@ -252,6 +252,27 @@ class AISettings(BaseModel):
         return tuple(configured)
 
 
+class LearningSettings(BaseModel):
+    """Learning sessions: their length, question sourcing and review scheduling."""
+
+    #: Questions in a learning session before it ends by length (it ends earlier when the
+    #: skill is mastered at every Bloom level).
+    session_questions: int = Field(default=12, ge=1, le=100)
+    #: Due reviews taken into one review session.
+    review_questions: int = Field(default=10, ge=1, le=100)
+    #: Extra attempts at a generated question the Bloom check refused, before the bank.
+    regenerate_attempts: int = Field(default=1, ge=0, le=3)
+    #: FSRS: the recall probability reviews are scheduled for, and the longest interval.
+    desired_retention: float = Field(default=0.9, ge=0.7, le=0.99)
+    max_review_interval_days: int = Field(default=365, ge=1, le=36500)
+    #: Spread due dates by a few percent so reviews answered together don't fall due together.
+    review_fuzz: bool = True
+    #: How long a session's public view stays in the cache tiers.
+    session_cache_seconds: float = Field(default=600, gt=0, le=86_400)
+    #: Time counted for one answer at most: a learner who walks away isn't studying.
+    max_seconds_per_answer: int = Field(default=600, ge=10, le=3600)
+
+
 class Settings(BaseSettings):
     """The settings root. Construct with keyword arguments in tests; from the environment in use."""
 
@@ -292,6 +313,7 @@ class Settings(BaseSettings):
     health: HealthSettings = HealthSettings()
     auth: AuthSettings = AuthSettings()
     ai: AISettings = AISettings()
+    learning: LearningSettings = LearningSettings()
 
     @field_validator("database_url")
     @classmethod

@@ -14,6 +14,7 @@ the same texts with both and compare, so keep the two in step.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -53,6 +54,8 @@ class _Block:
     ordered: bool = False
     start: int = 1
     items: list[list[_Block]] = field(default_factory=list)
+    #: A fenced block's language, from its info string ("" when none).
+    language: str = ""
 
 
 def _blank(line: str) -> bool:
@@ -136,7 +139,8 @@ def _parse_blocks(lines: list[str], depth: int) -> list[_Block]:
                     break
                 body.append(_dedent(lines[i], indent))
                 i += 1
-            blocks.append(_Block("code", "\n".join(body)))
+            info = line.strip().lstrip("`~").strip().split(" ", 1)[0]
+            blocks.append(_Block("code", "\n".join(body), language=info[:20]))
             continue
         heading = _HEADING.fullmatch(line)
         if heading is not None:
@@ -372,7 +376,15 @@ def _inline_html(nodes: list[_Node]) -> str:
     return "".join(out)
 
 
-def _blocks_html(blocks: list[_Block]) -> str:
+#: Turns a fenced block's text and info string into the HTML inside ``<pre>``.
+CodeRenderer = Callable[[str, str], str]
+
+
+def _plain_code(text: str, language: str) -> str:
+    return f"<code>{escape(text)}</code>"
+
+
+def _blocks_html(blocks: list[_Block], code: CodeRenderer = _plain_code) -> str:
     out: list[str] = []
     for block in blocks:
         if block.kind == "para":
@@ -381,7 +393,7 @@ def _blocks_html(blocks: list[_Block]) -> str:
             tag = f"h{block.level}"
             out.append(f"<{tag}>{_inline_html(_parse_inline(block.text))}</{tag}>")
         elif block.kind == "code":
-            out.append(f"<pre><code>{escape(block.text)}</code></pre>")
+            out.append(f"<pre>{code(block.text, block.language)}</pre>")
         else:
             tag = "ol" if block.ordered else "ul"
             start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
@@ -392,12 +404,16 @@ def _blocks_html(blocks: list[_Block]) -> str:
                 rest = item
                 if item and item[0].kind == "para":
                     head, rest = _inline_html(_parse_inline(item[0].text)), item[1:]
-                items.append(f"<li>{head}{_blocks_html(rest)}</li>")
+                items.append(f"<li>{head}{_blocks_html(rest, code)}</li>")
             out.append(f"<{tag}{start}>{''.join(items)}</{tag}>")
     return "".join(out)
 
 
-def render_markdown(text: str) -> Markup:
-    """``text`` as HTML of the safe subset above: every character of it escaped."""
+def render_markdown(text: str, *, code: CodeRenderer | None = None) -> Markup:
+    """``text`` as HTML of the safe subset above: every character of it escaped.
+
+    ``code`` renders fenced blocks (given their text and the fence's language); it must
+    escape what it is given, as :func:`devmentor.web.highlight.highlight_block` does.
+    """
     lines = _LINE_BREAK.split(_LONE_SURROGATE.sub("\ufffd", text))
-    return Markup(_blocks_html(_parse_blocks(lines, 0)))  # noqa: S704 - built from escaped parts
+    return Markup(_blocks_html(_parse_blocks(lines, 0), code or _plain_code))  # noqa: S704 - built from escaped parts

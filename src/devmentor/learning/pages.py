@@ -1,0 +1,7 @@
+"""The learning pages: the skill map, a session, the progress dashboard."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
