@@ -449,7 +449,9 @@ class LearningService:
                 for q in skill.questions
                 if q.bloom is candidate_level and q.id not in asked
             }
-            if not candidates and candidate_level is not level:
+            if not candidates:
+                # The bank has nothing left at this level; a model could write more, but
+                # the nearest level with a checked question serves the learner better.
                 continue
             prefer = elo.rank_candidates(ability, candidates)
             picked = await self._content.question(

@@ -32,7 +32,10 @@ def dump_question(question: Question) -> dict[str, Any]:
     return data
 
 
+@functools.lru_cache(maxsize=1024)
 def html(markdown: str) -> str:
+    # Lessons and prompts repeat across steps and learners; rendering them is the
+    # costliest part of building a view.
     return str(render_markdown(markdown, code=highlight_block))
 
 
