@@ -148,9 +148,8 @@ async def main(learners: int, database_url: str | None, redis_url: str | None) -
             )
             elapsed = time.perf_counter() - started
         backend = "PostgreSQL" if database_url else "SQLite"
-        print(
-            f"{backend}, {'Redis' if redis_url else 'in-process'} cache; {learners} concurrent learners"
-        )
+        cache = "Redis" if redis_url else "in-process"
+        print(f"{backend}, {cache} cache; {learners} concurrent learners")
         print(
             f"{sum(answered)} answers in {elapsed:.1f} s ({sum(answered) / elapsed:.0f} answers/s)"
         )
