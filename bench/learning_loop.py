@@ -122,7 +122,7 @@ async def learner(client: httpx2.AsyncClient, name: str, timings: dict[str, list
 async def main(learners: int, database_url: str | None, redis_url: str | None) -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             env="test",
             data_dir=Path(data_dir),
             secret_key="bench-secret-key-that-is-long-enough-to-pass",  # noqa: S106 - throwaway
