@@ -168,7 +168,7 @@ async def test_the_page_renders_for_a_signed_in_user(site: Site) -> None:
     assert document.find("h1").text == "Ask the mentor"
     nav = document.by_id("site-nav")
     links = [(a.text, a.get("href")) for a in nav.find_all("a")]
-    assert links[:2] == [("Home", "/"), ("Mentor", "/mentor")]
+    assert links[:3] == [("Home", "/"), ("Learn", "/learn"), ("Mentor", "/mentor")]
     assert [a.text for a in document.find_all("a", aria_current="page")] == ["Mentor"]
 
     form = document.find("form", action="/mentor")

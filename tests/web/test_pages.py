@@ -132,6 +132,7 @@ async def test_home_page_explains_devmentor_and_getting_started(web: httpx2.Asyn
     statuses = {card.find("h3").text: card.find(class_="pill").text for card in cards}
     assert statuses.pop("Your own account") == "Available"
     assert statuses.pop("Ask the mentor") == "Available"
+    assert statuses.pop("Adaptive learning sessions") == "Available"
     assert set(statuses.values()) == {"Coming soon"}
     mentor = next(card for card in cards if card.find("h3").text == "Ask the mentor")
     assert mentor.find("a").get("href") == "/mentor"
