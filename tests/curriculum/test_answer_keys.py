@@ -8,7 +8,6 @@ starter must fail them (or the tests test nothing).
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 
@@ -17,30 +16,12 @@ from devmentor.curriculum.grading import grade
 from devmentor.curriculum.model import (
     AREAS,
     Exercise,
-    FillIn,
-    MultipleChoice,
-    Ordering,
     Question,
     ShortAnswer,
-    SpotTheBug,
 )
+from tests.curriculum.keys import own_key
 
 SKILLS = sorted(default_catalog().skills)
-
-
-def own_key(question: Question) -> Any:
-    if isinstance(question, MultipleChoice):
-        return list(question.answer)
-    if isinstance(question, Ordering):
-        return list(question.items)
-    if isinstance(question, SpotTheBug):
-        return question.answer_lines[0]
-    if isinstance(question, FillIn):
-        return [answers[0] for answers in question.answers]
-    if isinstance(question, Exercise):
-        return question.solution
-    assert isinstance(question, ShortAnswer)
-    return question.reference
 
 
 @pytest.mark.parametrize("skill_id", SKILLS)

@@ -22,7 +22,6 @@ from devmentor.curriculum.model import (
     MultipleChoice,
     Ordering,
     Question,
-    ShortAnswer,
     SpotTheBug,
 )
 from tests.ai.conftest import (  # the fixtures, re-exported
@@ -35,6 +34,7 @@ from tests.ai.conftest import (  # the fixtures, re-exported
     shared_services,
     start_ai,
 )
+from tests.curriculum.keys import own_key
 
 __all__ = [
     "anthropic_server",
@@ -54,19 +54,7 @@ def bank_question(skill_id: str, question_id: str) -> Question:
     return next(q for q in skill.questions if q.id == question_id)
 
 
-def right_answer(question: Question) -> Any:
-    if isinstance(question, MultipleChoice):
-        return list(question.answer)
-    if isinstance(question, Ordering):
-        return list(question.items)
-    if isinstance(question, SpotTheBug):
-        return question.answer_lines[0]
-    if isinstance(question, FillIn):
-        return [accepted[0] for accepted in question.answers]
-    if isinstance(question, Exercise):
-        return question.solution
-    assert isinstance(question, ShortAnswer)
-    return question.reference
+right_answer = own_key
 
 
 def wrong_answer(question: Question) -> Any:
