@@ -61,7 +61,7 @@ from devmentor.learning.models import (
 )
 from devmentor.learning.progress import ProgressReader, day_streak
 from devmentor.learning.repository import LearningRepository
-from devmentor.learning.scheduling import CardState, ReviewScheduler, rating_for
+from devmentor.learning.scheduling import ReviewScheduler, rating_for
 from devmentor.settings import LearningSettings
 
 log = structlog.get_logger(__name__)
@@ -78,10 +78,6 @@ def topic(user_id: uuid.UUID) -> str:
 
 def _cache_key(session_id: uuid.UUID) -> str:
     return f"learning:session:{session_id}"
-
-
-def levels_list(bits: int) -> list[Bloom]:
-    return [level for level in Bloom if bits & (1 << level.rank)]
 
 
 @dataclass
@@ -996,6 +992,3 @@ class LearningService:
             )
             (unlocked if row else locked).append(out)
         return schemas.AchievementsOut(unlocked=unlocked, locked=locked)
-
-
-__all__ = ["CardState", "LearningService", "levels_list", "topic"]
