@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import os
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from enum import StrEnum
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
@@ -13,12 +17,14 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from devmentor import __version__
 from devmentor.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from devmentor.analyzer import AnalysisReport
     from devmentor.auth.service import AuthService
     from devmentor.flags.service import FlagService
 
@@ -323,3 +329,152 @@ def curriculum_validate(
         err.print(f"{len(problems)} problem(s) in {len(catalog.skills)} skills")
         raise typer.Exit(1)
     console.print(f"✓ {len(catalog.skills)} skills, {questions} questions: all checks passed")
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+def analyze(
+    target: Annotated[str, typer.Argument(help="A local path or a git URL", show_default=False)],
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report format")
+    ] = ReportFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to FILE", dir_okay=False)
+    ] = None,
+    branch: Annotated[
+        str | None, typer.Option(help="Branch to clone (URLs only; default: the remote's HEAD)")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="Worker processes [default: one per CPU]")
+    ] = None,
+    cache: Annotated[
+        bool, typer.Option("--cache/--no-cache", help="Reuse results of unchanged files")
+    ] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+) -> None:
+    """Analyse a repository: languages, frameworks, complexity hot spots, code smells,
+    security findings, duplicates, tests and patterns, with suggested skills.
+
+    Nothing in the repository is executed. Exit status: 0 on success, 2 when the input
+    cannot be analysed (the reason is printed on one line).
+    """
+    from devmentor.analyzer import AnalyzerError, AnalyzerOptions, Limits
+    from devmentor.analyzer import analyze as run_analysis
+    from devmentor.curriculum.catalog import default_catalog
+
+    settings = load_settings().analyzer
+    catalog = default_catalog()
+    limits = Limits(
+        max_file_bytes=settings.max_file_kb * 1000,
+        max_files=settings.max_files,
+        max_total_bytes=settings.max_total_mb * 1_000_000,
+        file_timeout=settings.file_timeout_seconds,
+        clone_timeout=settings.clone_timeout_seconds,
+        max_clone_bytes=settings.max_clone_mb * 1_000_000,
+    )
+    options = AnalyzerOptions(
+        limits=limits,
+        workers=workers or settings.workers,
+        cache_path=settings.cache_dir / "analyzer.sqlite3" if cache and settings.cache else None,
+        skill_index=catalog.tag_index(),
+        branch=branch,
+    )
+    try:
+        with _analysis_progress(enabled=not quiet and err.is_terminal) as progress:
+            report = run_analysis(target, options, progress)
+    except AnalyzerError as exc:
+        # One line whatever the terminal width: scripts and people grep for it.
+        err.print(f"[red]error[/red]: {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/yellow]")
+        raise typer.Exit(130) from None
+    titles = {skill_id: skill.title for skill_id, skill in catalog.skills.items()}
+    _write_report(report, output_format, output, titles)
+
+
+@contextmanager
+def _analysis_progress(*, enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress bar on stderr (stdout stays clean for the report)."""
+    if not enabled:
+        yield lambda _stage, _done, _total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    labels = {
+        "clone": "Cloning",
+        "scan": "Reading files",
+        "analyze": "Analysing",
+        "report": "Writing report",
+    }
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Starting", total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(
+                task, description=labels.get(stage, stage), completed=done, total=total or None
+            )
+
+        yield update
+
+
+def _write_report(
+    report: AnalysisReport,
+    output_format: ReportFormat,
+    output: Path | None,
+    titles: dict[str, str],
+) -> None:
+    from devmentor.analyzer.reports import render_html, render_markdown, render_text
+
+    if output_format is ReportFormat.text and output is None:
+        render_text(report, console, skill_titles=titles)
+        return
+    if output_format is ReportFormat.text:
+        buffer = io.StringIO()
+        render_text(report, Console(file=buffer, width=100, no_color=True), skill_titles=titles)
+        text = buffer.getvalue()
+    elif output_format is ReportFormat.json:
+        text = report.model_dump_json(indent=2) + "\n"
+    elif output_format is ReportFormat.markdown:
+        text = render_markdown(report, skill_titles=titles)
+    else:
+        text = render_html(report, skill_titles=titles)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        _write_atomically(output, text)
+    except OSError as exc:
+        err.print(
+            f"[red]error[/red]: cannot write {escape(str(output))}: {exc.strerror}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2) from None
+    err.print(f"report written to {escape(str(output))}")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that the file is either the old one or all new."""
+    path = path.expanduser()
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -273,6 +273,26 @@ class LearningSettings(BaseModel):
     max_seconds_per_answer: int = Field(default=600, ge=10, le=3600)
 
 
+def default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("devmentor", appauthor=False))
+
+
+class AnalyzerSettings(BaseModel):
+    """Repository analysis (`devmentor analyze`): limits for hostile repositories."""
+
+    #: Per-file results and whole reports are cached here (SQLite); delete it at will.
+    cache_dir: Path = Field(default_factory=default_cache_dir)
+    cache: bool = True
+    #: Worker processes; unset means one per CPU.
+    workers: int | None = Field(default=None, ge=1, le=64)
+    max_file_kb: int = Field(default=1000, ge=1, le=100_000)
+    max_files: int = Field(default=50_000, ge=1, le=1_000_000)
+    max_total_mb: int = Field(default=500, ge=1, le=100_000)
+    file_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+    clone_timeout_seconds: float = Field(default=300.0, gt=0, le=7200)
+    max_clone_mb: int = Field(default=1000, ge=1, le=100_000)
+
+
 class Settings(BaseSettings):
     """The settings root. Construct with keyword arguments in tests; from the environment in use."""
 
@@ -314,6 +334,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     ai: AISettings = AISettings()
     learning: LearningSettings = LearningSettings()
+    analyzer: AnalyzerSettings = AnalyzerSettings()
 
     @field_validator("database_url")
     @classmethod

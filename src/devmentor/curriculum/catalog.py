@@ -63,6 +63,14 @@ class Catalog:
     def dependents(self, skill_id: str) -> list[str]:
         return sorted(s.id for s in self.skills.values() if skill_id in s.prerequisites)
 
+    def tag_index(self) -> dict[str, tuple[str, ...]]:
+        """Tag (an analyzer rule id or ``pattern:`` id) -> the skills listing it, by id."""
+        index: dict[str, list[str]] = {}
+        for skill_id in sorted(self.skills):
+            for tag in self.skills[skill_id].tags:
+                index.setdefault(tag, []).append(skill_id)
+        return {tag: tuple(ids) for tag, ids in index.items()}
+
     def order(self) -> list[str]:
         """Skills with every prerequisite before them (ties by id)."""
         done: list[str] = []
