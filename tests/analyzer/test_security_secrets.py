@@ -252,6 +252,7 @@ def test_rules_are_registered() -> None:
         "secret.github-token",
         "secret.keyword",
         "secret.high-entropy",
+        "secret.url-password",
         "secret.api-key",
     }
     for rule in SECRET_RULES:

@@ -126,13 +126,26 @@ SECRET_RULES: tuple[Rule, ...] = (
         tags=("secret.api-key",),
     ),
     Rule(
+        id="secret.url-password",
+        title="Password inside a URL",
+        category="security",
+        severity="medium",
+        description=(
+            "A URL carries a user name and password (``scheme://user:password@host``). "
+            "Connection strings like this end up in logs and error messages as well as "
+            "version control; build them from configuration or the environment."
+        ),
+        cwe=_CWE_HARD_CODED_CREDENTIALS,
+        tags=("py.hardcoded-secret", "pattern:environment-variables"),
+    ),
+    Rule(
         id="secret.api-key",
         title="Service credential in source",
         category="security",
         severity="high",
         description=(
-            "A credential for a third-party service (a Slack, Stripe or npm token, a "
-            "password in a URL, ...) is written into the code, where everyone who can read "
+            "A credential for a third-party service (a Slack, Stripe or npm token, ...) "
+            "is written into the code, where everyone who can read "
             "the repository can use it. Load it from the environment and revoke this one."
         ),
         cwe=_CWE_HARD_CODED_CREDENTIALS,
@@ -147,6 +160,7 @@ _RULE_BY_TYPE: dict[str, str] = {
     "Secret Keyword": "secret.keyword",
     "Base64 High Entropy String": "secret.high-entropy",
     "Hex High Entropy String": "secret.high-entropy",
+    "Basic Auth Credentials": "secret.url-password",
 }
 
 #: How a message names each detect-secrets type.
@@ -183,6 +197,7 @@ _LEVELS: dict[str, tuple[Severity, Confidence]] = {
     "Private Key": ("high", "high"),
     "GitHub Token": ("high", "high"),
     "Secret Keyword": ("medium", "medium"),
+    "Basic Auth Credentials": ("medium", "medium"),
     "Base64 High Entropy String": ("medium", "low"),
     "Hex High Entropy String": ("medium", "low"),
     "Public IP (ipv4)": ("low", "low"),
