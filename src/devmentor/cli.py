@@ -383,6 +383,7 @@ def analyze(
         workers=workers or settings.workers,
         cache_path=settings.cache_dir / "analyzer.sqlite3" if cache and settings.cache else None,
         skill_index=catalog.tag_index(),
+        skill_languages=catalog.skill_languages(),
         branch=branch,
     )
     try:

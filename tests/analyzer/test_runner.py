@@ -25,6 +25,7 @@ def options(tmp_path: Path) -> AnalyzerOptions:
         workers=2,
         cache_path=tmp_path / "cache" / "analyzer.sqlite3",
         skill_index=default_catalog().tag_index(),
+        skill_languages=default_catalog().skill_languages(),
     )
 
 
@@ -176,3 +177,24 @@ def test_git_is_not_run_inside_a_local_repository(tmp_path: Path, options: Analy
     git(repo, "config", "core.fsmonitor", f"touch {marker}; false")
     analyze(str(repo), options)
     assert not marker.exists()
+
+
+def test_skills_tied_to_a_language_follow_the_code(
+    tmp_path: Path, options: AnalyzerOptions
+) -> None:
+    js_tests = (
+        "import { add } from '../src/add.js';\n"
+        "describe('add', () => {\n  it('adds', () => {\n"
+        "    expect(add(1, 2)).toBe(3);\n  });\n});\n"
+    )
+    py_tests = "import pytest\n\n\ndef test_add() -> None:\n    assert 1 + 2 == 3\n"
+    write_tree(tmp_path / "js", {"src/add.js": "export const add = (a, b) => a + b;\n"})
+    write_tree(tmp_path / "js", {"test/add.test.js": js_tests})
+    write_tree(tmp_path / "py", {"src/add.py": "def add(a, b):\n    return a + b\n"})
+    write_tree(tmp_path / "py", {"tests/test_add.py": py_tests})
+    js = analyze(str(tmp_path / "js"), options)
+    py = analyze(str(tmp_path / "py"), options)
+    js_unit = next(p for p in js.patterns if p.id == "pattern:unit-tests")
+    py_unit = next(p for p in py.patterns if p.id == "pattern:pytest")
+    assert "testing.pytest-basics" not in js_unit.skill_ids
+    assert "testing.pytest-basics" in py_unit.skill_ids

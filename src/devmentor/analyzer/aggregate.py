@@ -36,6 +36,34 @@ _MAX_SUGGESTIONS = 15
 _LEVELS = ("critical", "high", "medium", "low", "info")
 
 
+#: Our language names -> the language groups skills are tied to.
+_LANGUAGE_GROUP = {
+    "Python": "python",
+    "JavaScript": "javascript",
+    "TypeScript": "javascript",
+    "TSX": "javascript",
+    "Vue": "javascript",
+    "Go": "go",
+    "Java": "java",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SkillLinks:
+    """Which skills a rule or pattern points at, in code of a given language."""
+
+    index: Mapping[str, tuple[str, ...]]
+    languages: Mapping[str, frozenset[str]]
+
+    def skills(self, tags: tuple[str, ...], language: str) -> list[str]:
+        group = _LANGUAGE_GROUP.get(language)
+        return [
+            skill_id
+            for skill_id in skills_for(tags, self.index)
+            if skill_id not in self.languages or group in self.languages[skill_id]
+        ]
+
+
 @dataclass(frozen=True, slots=True)
 class Placed:
     """A file's result at its path."""
@@ -120,15 +148,13 @@ def _band(ccn: int) -> Literal["low", "moderate", "high", "very high"]:
     return "very high"
 
 
-def findings(
-    placed: Sequence[Placed], skill_index: Mapping[str, tuple[str, ...]]
-) -> tuple[list[Finding], list[Finding]]:
+def findings(placed: Sequence[Placed], links: SkillLinks) -> tuple[list[Finding], list[Finding]]:
     """(smells, security), most severe first."""
     smells: list[Finding] = []
     security: list[Finding] = []
     for item in placed:
         for raw in item.result.findings:
-            finding = _place(raw, item.path, skill_index)
+            finding = _place(raw, item.path, links, item.result.language)
             (security if finding.category == "security" else smells).append(finding)
     key = _finding_order
     return sorted(smells, key=key), sorted(security, key=key)
@@ -138,7 +164,7 @@ def _finding_order(f: Finding) -> tuple[int, str, str, int]:
     return (-SEVERITY_ORDER[f.severity], f.rule, f.path, f.line)
 
 
-def _place(raw: RawFinding, path: str, skill_index: Mapping[str, tuple[str, ...]]) -> Finding:
+def _place(raw: RawFinding, path: str, links: SkillLinks, language: str) -> Finding:
     rule = RULES.get(raw.rule)
     return Finding(
         rule=raw.rule,
@@ -154,7 +180,7 @@ def _place(raw: RawFinding, path: str, skill_index: Mapping[str, tuple[str, ...]
         end_line=raw.end_line,
         snippet=raw.snippet,
         also_reported_by=raw.also_reported_by,
-        skill_ids=skills_for(rule.skill_tags if rule else (raw.rule,), skill_index),
+        skill_ids=links.skills(rule.skill_tags if rule else (raw.rule,), language),
     )
 
 
@@ -179,8 +205,9 @@ def tests(placed: Sequence[Placed], frameworks: Sequence[Framework]) -> TestStat
     )
 
 
-def patterns(placed: Sequence[Placed], skill_index: Mapping[str, tuple[str, ...]]) -> list[Pattern]:
+def patterns(placed: Sequence[Placed], links: SkillLinks) -> list[Pattern]:
     counts: Counter[str] = Counter()
+    skills: dict[str, dict[str, None]] = defaultdict(dict)
     files: Counter[str] = Counter()
     examples: dict[str, list[tuple[bool, str, int]]] = defaultdict(list)
     for item in placed:
@@ -190,6 +217,9 @@ def patterns(placed: Sequence[Placed], skill_index: Mapping[str, tuple[str, ...]
             found = examples[pattern_id]
             for line in evidence.lines[:2]:
                 found.append((item.is_test, item.path, line))
+            definition = PATTERNS.get(pattern_id)
+            tags = definition.skill_tags if definition else (pattern_id,)
+            skills[pattern_id].update(dict.fromkeys(links.skills(tags, item.result.language)))
     result = []
     for pattern_id, count in counts.items():
         definition = PATTERNS.get(pattern_id)
@@ -201,9 +231,7 @@ def patterns(placed: Sequence[Placed], skill_index: Mapping[str, tuple[str, ...]
                 count=count,
                 files=files[pattern_id],
                 examples=[PatternExample(path=p, line=ln) for _, p, ln in chosen],
-                skill_ids=skills_for(
-                    definition.skill_tags if definition else (pattern_id,), skill_index
-                ),
+                skill_ids=list(skills[pattern_id]),
             )
         )
     return sorted(result, key=lambda p: (-p.files, -p.count, p.id))

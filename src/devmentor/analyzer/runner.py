@@ -58,6 +58,9 @@ class AnalyzerOptions:
     cache_path: Path | None = None
     #: Curriculum tag -> skill ids, to tag findings and patterns with skills.
     skill_index: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Skill id -> the languages (python, javascript, go, java) it is tied to; evidence in
+    #: another language's code does not point at it. Skills not listed suit any language.
+    skill_languages: Mapping[str, frozenset[str]] = field(default_factory=dict)
     #: For URLs: the branch to clone (default: the remote's HEAD).
     branch: str | None = None
     top_hot_spots: int = 20
@@ -121,6 +124,7 @@ def _options_revision(options: AnalyzerOptions) -> str:
     digest = hashlib.sha256(engine_revision().encode())
     digest.update(repr((options.limits, options.top_hot_spots)).encode())
     digest.update(repr(sorted(options.skill_index.items())).encode())
+    digest.update(repr(sorted((k, sorted(v)) for k, v in options.skill_languages.items())).encode())
     return digest.hexdigest()[:32]
 
 
@@ -300,14 +304,15 @@ def _build(
     frameworks = detector.frameworks()
     langs = aggregate.languages(placed)
     stats = aggregate.complexity(placed, options.top_hot_spots)
-    smells, security = aggregate.findings(placed, options.skill_index)
+    skills = aggregate.SkillLinks(options.skill_index, options.skill_languages)
+    smells, security = aggregate.findings(placed, skills)
     blocks = duplicates.find_duplicates(
         (item.path, item.result.fingerprints)
         for item in placed
         if not item.is_test and item.result.fingerprints
     )
     test_stats = aggregate.tests(placed, frameworks)
-    used = aggregate.patterns(placed, options.skill_index)
+    used = aggregate.patterns(placed, skills)
     return AnalysisReport(
         analyzer_version=__version__,
         generated_at="",

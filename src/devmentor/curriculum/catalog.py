@@ -71,6 +71,18 @@ class Catalog:
                 index.setdefault(tag, []).append(skill_id)
         return {tag: tuple(ids) for tag, ids in index.items()}
 
+    def skill_languages(self) -> dict[str, frozenset[str]]:
+        """Skill id -> the languages it is tied to (see ``Skill.languages``); skills for
+        any language are left out."""
+        tied: dict[str, frozenset[str]] = {}
+        for skill_id, skill in self.skills.items():
+            languages = set(skill.languages)
+            if not languages and skill.area in {"python", "javascript"}:
+                languages = {skill.area}
+            if languages:
+                tied[skill_id] = frozenset(languages)
+        return tied
+
     def order(self) -> list[str]:
         """Skills with every prerequisite before them (ties by id)."""
         done: list[str] = []

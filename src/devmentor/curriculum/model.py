@@ -50,6 +50,10 @@ AREAS = (
 )
 
 
+#: Languages a skill can be tied to (``Skill.languages``), as the analyzer groups them.
+LANGUAGES = ("python", "javascript", "go", "java")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -156,6 +160,10 @@ class Skill(_Strict):
     #: Analyzer finding ids (rule ids like ``py.sql-injection``) and ``pattern:`` tags
     #: that make this skill relevant to a learner's code.
     tags: list[str] = Field(min_length=1)
+    #: The languages the skill teaches in, when it is about one (pytest is Python's); a
+    #: finding in other code does not suggest it. Empty: any language (or the one the
+    #: area names, for the ``python`` and ``javascript`` areas).
+    languages: list[str] = Field(default_factory=list)
     explanation: str = Field(min_length=200)
     examples: list[Example] = Field(min_length=1)
     mistakes: list[str] = Field(min_length=2)
@@ -167,6 +175,14 @@ class Skill(_Strict):
     def _id(cls, value: str) -> str:
         if not SKILL_ID.match(value):
             raise ValueError("skill ids are dotted lowercase names, e.g. python.typing-basics")
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(LANGUAGES))
+        if unknown:
+            raise ValueError(f"languages must be among {', '.join(LANGUAGES)}; not {unknown}")
         return value
 
     @field_validator("area")

@@ -97,7 +97,7 @@ RULES: tuple[Rule, ...] = (
 PATTERNS: tuple[PatternDef, ...] = (
     PatternDef("pattern:unit-tests", "Unit tests"),
     # Same definition as the Python module's (shared id; see the note on registration).
-    PatternDef("pattern:dependency-injection", "Dependency injection (FastAPI Depends)", ()),
+    PatternDef("pattern:dependency-injection", "Dependency injection", ()),
     PatternDef(
         "pattern:custom-exceptions",
         "Custom exceptions",

@@ -314,7 +314,7 @@ PATTERNS: tuple[PatternDef, ...] = (
     ),
     PatternDef("pattern:password-hashing", "Password hashing", ()),
     PatternDef("pattern:rest-api", "REST API routes", ()),
-    PatternDef("pattern:dependency-injection", "Dependency injection (FastAPI Depends)", ()),
+    PatternDef("pattern:dependency-injection", "Dependency injection", ()),
     PatternDef("pattern:factory", "Factory functions", ()),
     PatternDef("pattern:observer", "Observer", ("pattern:observer", "pattern:events")),
     PatternDef("pattern:registry", "Registry", ()),
