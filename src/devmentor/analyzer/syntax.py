@@ -198,3 +198,39 @@ def descendants(node: ts.Node) -> Iterator[ts.Node]:
         current = stack.pop()
         yield current
         stack.extend(reversed(current.children))
+
+
+def unparen(node: ts.Node) -> ts.Node:
+    """``node`` without the parentheses around it."""
+    while node.type == "parenthesized_expression" and node.named_child_count:
+        node = node.named_children[0]
+    return node
+
+
+def concat_parts(
+    node: ts.Node,
+    string_value: Callable[[ts.Node], str | None],
+    is_constant: Callable[[ts.Node], bool],
+) -> tuple[list[str], bool]:
+    """The literal pieces of a ``+`` chain (``"SELECT " + x + " FROM t"``), and whether a
+    part that is neither a literal nor a known constant is spliced in. Iterative: chains
+    in generated code can be thousands of terms long."""
+    pieces: list[str] = []
+    spliced = False
+    stack = [node]
+    while stack:
+        current = unparen(stack.pop())
+        operator = current.child_by_field_name("operator")
+        if current.type == "binary_expression" and operator is not None and operator.type == "+":
+            stack.extend(
+                n
+                for n in (current.child_by_field_name("right"), current.child_by_field_name("left"))
+                if n is not None
+            )
+            continue
+        value = string_value(current)
+        if value is not None:
+            pieces.append(value)
+        elif not is_constant(current):
+            spliced = True
+    return pieces, spliced

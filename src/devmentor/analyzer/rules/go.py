@@ -13,15 +13,12 @@ import tree_sitter as ts
 
 from devmentor.analyzer import syntax
 from devmentor.analyzer.rules.base import (
-    PATTERNS as REGISTERED_PATTERNS,
-)
-from devmentor.analyzer.rules.base import (
     PatternDef,
     Rule,
     register_patterns,
     register_rules,
 )
-from devmentor.analyzer.syntax import Match, QueryCheck
+from devmentor.analyzer.syntax import Match, QueryCheck, concat_parts, unparen
 
 GO = ("Go",)
 
@@ -90,9 +87,7 @@ PATTERNS: tuple[PatternDef, ...] = (
 )
 
 register_rules(RULES)
-# Pattern ids are shared with the other languages' rules; shared definitions are kept equal
-# (register_patterns rejects a different one), and an id registered first is left alone.
-register_patterns(p for p in PATTERNS if p.id not in REGISTERED_PATTERNS)
+register_patterns(PATTERNS)
 
 
 # --- Helpers -------------------------------------------------------------------------------
@@ -104,15 +99,9 @@ def _named(node: ts.Node) -> list[ts.Node]:
     return [child for child in node.named_children if child.type != "comment"]
 
 
-def _unparen(node: ts.Node) -> ts.Node:
-    while node.type == "parenthesized_expression" and node.named_child_count:
-        node = node.named_children[0]
-    return node
-
-
 def _string_value(match: Match, node: ts.Node) -> str | None:
     """The text of a string literal (escapes left as written), or None for anything else."""
-    node = _unparen(node)
+    node = unparen(node)
     if node.type not in _STRING_TYPES:
         return None
     return match.text(node)[1:-1]
@@ -221,7 +210,7 @@ def _declared_results(source: bytes, root: ts.Node) -> dict[str, str]:
 
 
 def _ignored_error(match: Match) -> str | bool | None:
-    call = _unparen(_check_node(match, "call"))
+    call = unparen(_check_node(match, "call"))
     if call.type != "call_expression":
         return None
     receiver, name = _callee(match, call)
@@ -316,7 +305,7 @@ _UPPER_CONSTANT = re.compile(r"^(?:\w+\.)?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 
 def _is_constant(match: Match, node: ts.Node) -> bool:
     """A value fixed in the code: a literal, a constant of this file, or an ALL_CAPS name."""
-    node = _unparen(node)
+    node = unparen(node)
     if node.type in _STRING_TYPES or node.type in ("int_literal", "float_literal", "true", "false"):
         return True
     if node.type not in ("identifier", "selector_expression"):
@@ -329,32 +318,9 @@ def _is_constant(match: Match, node: ts.Node) -> bool:
     return text in _file_constants(match.source, _root(node))
 
 
-def _concat_parts(match: Match, node: ts.Node) -> tuple[list[str], bool]:
-    """Literal pieces of a ``+`` chain and whether a non-constant part is in it."""
-    pieces: list[str] = []
-    spliced = False
-    stack = [node]
-    while stack:
-        current = _unparen(stack.pop())
-        operator = current.child_by_field_name("operator")
-        if current.type == "binary_expression" and operator is not None and operator.type == "+":
-            stack.extend(
-                n
-                for n in (current.child_by_field_name("right"), current.child_by_field_name("left"))
-                if n is not None
-            )
-            continue
-        value = _string_value(match, current)
-        if value is not None:
-            pieces.append(value)
-        elif not _is_constant(match, current):
-            spliced = True
-    return pieces, spliced
-
-
 def _builds_sql(match: Match, node: ts.Node) -> bool:
     """``fmt.Sprintf("... %s", v)`` or ``"..." + v`` producing SQL text."""
-    node = _unparen(node)
+    node = unparen(node)
     if node.type == "call_expression":
         receiver, name = _callee(match, node)
         if receiver != "fmt" or name != "Sprintf":
@@ -371,7 +337,9 @@ def _builds_sql(match: Match, node: ts.Node) -> bool:
             and not all(_is_constant(match, arg) for arg in args[1:])
         )
     if node.type == "binary_expression":
-        pieces, spliced = _concat_parts(match, node)
+        pieces, spliced = concat_parts(
+            node, functools.partial(_string_value, match), functools.partial(_is_constant, match)
+        )
         return spliced and _looks_like_sql(pieces)
     return False
 

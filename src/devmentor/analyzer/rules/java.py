@@ -13,15 +13,12 @@ import tree_sitter as ts
 
 from devmentor.analyzer import syntax
 from devmentor.analyzer.rules.base import (
-    PATTERNS as REGISTERED_PATTERNS,
-)
-from devmentor.analyzer.rules.base import (
     PatternDef,
     Rule,
     register_patterns,
     register_rules,
 )
-from devmentor.analyzer.syntax import Match, QueryCheck
+from devmentor.analyzer.syntax import Match, QueryCheck, concat_parts, unparen
 
 JAVA = ("Java",)
 
@@ -110,9 +107,7 @@ PATTERNS: tuple[PatternDef, ...] = (
 )
 
 register_rules(RULES)
-# Pattern ids are shared with the other languages' rules; shared definitions are kept equal
-# (register_patterns rejects a different one), and an id registered first is left alone.
-register_patterns(p for p in PATTERNS if p.id not in REGISTERED_PATTERNS)
+register_patterns(PATTERNS)
 
 
 # --- Helpers -------------------------------------------------------------------------------
@@ -124,14 +119,8 @@ def _named(node: ts.Node) -> list[ts.Node]:
     return [child for child in node.named_children if child.type not in _COMMENTS]
 
 
-def _unparen(node: ts.Node) -> ts.Node:
-    while node.type == "parenthesized_expression" and node.named_child_count:
-        node = node.named_children[0]
-    return node
-
-
 def _string_value(match: Match, node: ts.Node) -> str | None:
-    node = _unparen(node)
+    node = unparen(node)
     if node.type != "string_literal":
         return None
     return "".join(
@@ -228,34 +217,12 @@ def _looks_like_sql(pieces: list[str]) -> bool:
     return bool(_SQL.search(text)) or any(_QUOTED_VALUE.search(p) for p in pieces)
 
 
-def _concat_parts(match: Match, node: ts.Node) -> tuple[list[str], bool]:
-    pieces: list[str] = []
-    spliced = False
-    stack = [node]
-    while stack:
-        current = _unparen(stack.pop())
-        operator = current.child_by_field_name("operator")
-        if current.type == "binary_expression" and operator is not None and operator.type == "+":
-            stack.extend(
-                n
-                for n in (current.child_by_field_name("right"), current.child_by_field_name("left"))
-                if n is not None
-            )
-            continue
-        value = _string_value(match, current)
-        if value is not None:
-            pieces.append(value)
-        elif not _is_constant(match, current):
-            spliced = True
-    return pieces, spliced
-
-
 # `TABLE` or `Schema.USERS`: static final constants by convention, fixed in the code.
 _CONSTANT = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 
 
 def _is_constant(match: Match, node: ts.Node) -> bool:
-    node = _unparen(node)
+    node = unparen(node)
     if node.type in _LITERALS:
         return True
     if node.type not in ("identifier", "field_access"):
@@ -266,9 +233,11 @@ def _is_constant(match: Match, node: ts.Node) -> bool:
 
 def _builds_sql(match: Match, node: ts.Node) -> bool:
     """``"..." + v``, ``String.format("... %s", v)`` or ``"...".formatted(v)`` making SQL."""
-    node = _unparen(node)
+    node = unparen(node)
     if node.type == "binary_expression":
-        pieces, spliced = _concat_parts(match, node)
+        pieces, spliced = concat_parts(
+            node, functools.partial(_string_value, match), functools.partial(_is_constant, match)
+        )
         return spliced and _looks_like_sql(pieces)
     if node.type != "method_invocation":
         return False
@@ -350,7 +319,7 @@ def _runs_shell_script(match: Match, args: list[ts.Node]) -> bool:
 
 
 def _runtime_exec(match: Match) -> bool | None:
-    command = _unparen(_check_node(match, "command"))
+    command = unparen(_check_node(match, "command"))
     if _string_value(match, command) is not None:
         return None
     if command.type == "array_creation_expression":

@@ -18,15 +18,12 @@ import tree_sitter as ts
 
 from devmentor.analyzer import syntax
 from devmentor.analyzer.rules.base import (
-    PATTERNS as REGISTERED_PATTERNS,
-)
-from devmentor.analyzer.rules.base import (
     PatternDef,
     Rule,
     register_patterns,
     register_rules,
 )
-from devmentor.analyzer.syntax import Match, QueryCheck
+from devmentor.analyzer.syntax import Match, QueryCheck, unparen
 
 JS = ("JavaScript", "TypeScript", "TSX")
 TS_ONLY = ("TypeScript", "TSX")
@@ -219,9 +216,7 @@ PATTERNS: tuple[PatternDef, ...] = (
 )
 
 register_rules(RULES)
-# Pattern ids are shared with the other languages' rules; shared definitions are kept equal
-# (register_patterns rejects a different one), and an id registered first is left alone.
-register_patterns(p for p in PATTERNS if p.id not in REGISTERED_PATTERNS)
+register_patterns(PATTERNS)
 
 
 # --- Helpers -------------------------------------------------------------------------------
@@ -234,15 +229,9 @@ def _named(node: ts.Node) -> list[ts.Node]:
     return [child for child in node.named_children if child.type != "comment"]
 
 
-def _unparen(node: ts.Node) -> ts.Node:
-    while node.type == "parenthesized_expression" and node.named_child_count:
-        node = node.named_children[0]
-    return node
-
-
 def _is_static(node: ts.Node) -> bool:
     """A value fixed in the source: a literal, a template without ``${}``, or a mix of those."""
-    node = _unparen(node)
+    node = unparen(node)
     kind = node.type
     if kind in ("string", "number", "null", "undefined", "true", "false"):
         return True
@@ -266,7 +255,7 @@ _SANITIZER = re.compile(r"sanitiz|escape|purify|encode", re.IGNORECASE)
 
 
 def _is_sanitized(match: Match, node: ts.Node) -> bool:
-    node = _unparen(node)
+    node = unparen(node)
     if node.type != "call_expression":
         return False
     function = node.child_by_field_name("function")
@@ -288,7 +277,7 @@ def _concat_leaves(node: ts.Node) -> Iterator[ts.Node]:
     """Operands of a chain of ``+`` (iterative: generated code builds long chains)."""
     stack = [node]
     while stack:
-        current = _unparen(stack.pop())
+        current = unparen(stack.pop())
         if current.type == "binary_expression":
             operator = current.child_by_field_name("operator")
             if operator is not None and operator.type == "+":
@@ -334,7 +323,7 @@ def _builds_placeholders(match: Match, substitution: ts.Node) -> bool:
 
 def _sql_parts(match: Match, node: ts.Node) -> tuple[list[str], list[ts.Node]] | None:
     """The literal pieces of a template or ``+`` chain, and the non-literal parts."""
-    node = _unparen(node)
+    node = unparen(node)
     if node.type == "template_string":
         pieces: list[str] = []
         values: list[ts.Node] = []
@@ -413,7 +402,7 @@ def _check_node(match: Match, name: str) -> ts.Node:
 
 def _loose_equality(match: Match) -> bool | None:
     for name in ("left", "right"):
-        side = _unparen(_check_node(match, name))
+        side = unparen(_check_node(match, name))
         if side.type in ("null", "undefined"):
             return None
         if side.type == "unary_expression" and match.text(side).startswith("typeof"):
@@ -435,7 +424,7 @@ def _empty_catch(match: Match) -> bool | None:
 
 
 def _empty_catch_handler(match: Match) -> bool | None:
-    handler = _unparen(_check_node(match, "handler"))
+    handler = unparen(_check_node(match, "handler"))
     body = handler.child_by_field_name("body")
     if body is None or body.type != "statement_block":
         return None
@@ -452,7 +441,7 @@ def _chain(call: ts.Node) -> Iterator[tuple[ts.Node, ts.Node | None]]:
             return
         yield node, function.child_by_field_name("property")
         receiver = function.child_by_field_name("object")
-        node = _unparen(receiver) if receiver is not None else None
+        node = unparen(receiver) if receiver is not None else None
 
 
 def _chain_root(call: ts.Node) -> ts.Node:
@@ -466,7 +455,7 @@ def _chain_root(call: ts.Node) -> ts.Node:
             return node
         if inner is None:
             return node
-        node = _unparen(inner)
+        node = unparen(inner)
 
 
 _NON_PROMISE_CHAINS = frozenset({"cy", "cypress", "$", "jQuery"})
@@ -568,7 +557,7 @@ def _dynamic_function(match: Match) -> bool | None:
 
 
 def _string_code(match: Match) -> bool | None:
-    code = _unparen(_check_node(match, "code"))
+    code = unparen(_check_node(match, "code"))
     if code.type in _STRINGS:
         return True
     # A `+` chain is code only when it joins strings (a delay is a number expression).
@@ -583,7 +572,7 @@ def _non_static_html(match: Match) -> bool | None:
 
 
 def _dangerous_html(match: Match) -> bool | None:
-    value = _unparen(_check_node(match, "value"))
+    value = unparen(_check_node(match, "value"))
     if value.type != "object":
         return True if not _is_sanitized(match, value) else None
     for pair in value.named_children:
@@ -689,7 +678,7 @@ def _shell_command(match: Match) -> bool | None:
         if match.text(match.node("function")) not in functions:
             return None
     else:
-        owner = _unparen(owner)
+        owner = unparen(owner)
         text = match.text(owner)
         if owner.type == "call_expression":
             if "child_process" not in text:
@@ -703,7 +692,7 @@ _REQUEST_DATA = re.compile(r"^(?:req|request)\.(?:query|body|params)\b")
 
 
 def _open_redirect(match: Match) -> bool | None:
-    url = _unparen(_check_node(match, "url"))
+    url = unparen(_check_node(match, "url"))
     if url.type not in ("member_expression", "subscript_expression"):
         return None
     return True if _REQUEST_DATA.match(match.text(url)) else None
