@@ -198,3 +198,35 @@ def test_skills_tied_to_a_language_follow_the_code(
     py_unit = next(p for p in py.patterns if p.id == "pattern:pytest")
     assert "testing.pytest-basics" not in js_unit.skill_ids
     assert "testing.pytest-basics" in py_unit.skill_ids
+
+
+def test_a_worker_stuck_past_the_hard_limit_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A stopped process stands in for one stuck in C code, where the soft alarm cannot land.
+    from devmentor.analyzer import pool as pool_module
+
+    monkeypatch.setattr(pool_module, "HARD_LIMIT_GRACE", 0.5)
+    source = "".join(f"def f{i}(x):\n    return x + {i}\n" for i in range(1500))
+    tasks = [FileTask(f"f{i}.py", "Python", False, source.encode()) for i in range(4)]
+    results: dict[str, str | None] = {}
+    stopped: list[str] = []
+    with WorkerPool(2, file_timeout=1.0) as pool:
+
+        def stop_a_busy_worker() -> None:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                busy = [w for w in pool._workers if w.task is not None]
+                if busy and busy[0].task is not None and busy[0].process.pid is not None:
+                    stopped.append(busy[0].task.path)
+                    os.kill(busy[0].process.pid, signal.SIGSTOP)
+                    return
+                time.sleep(0.005)
+
+        stopper = threading.Thread(target=stop_a_busy_worker)
+        stopper.start()
+        started = time.monotonic()
+        pool.run(tasks, lambda task, payload, error: results.__setitem__(task.path, error))
+        stopper.join()
+    assert len(stopped) == 1
+    assert "stopped" in (results[stopped[0]] or "")
+    assert [path for path, error in results.items() if error] == stopped
+    assert time.monotonic() - started < 15
