@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from devmentor.analyzer import duplicates
-from devmentor.analyzer.languages import EXTENSIONS, FILENAMES
+from devmentor.analyzer.languages import BY_NAME, GROUPS
 from devmentor.analyzer.model import (
     SEVERITY_ORDER,
     ComplexityStats,
@@ -28,24 +28,12 @@ from devmentor.analyzer.model import (
 )
 from devmentor.analyzer.rules.base import PATTERNS, RULES, skills_for
 
-_KINDS = {language.name: language.kind for language in (*EXTENSIONS.values(), *FILENAMES.values())}
+_KINDS = {name: language.kind for name, language in BY_NAME.items()}
 HOT_SPOT_CCN = 11
 _SEVERITY_WEIGHT = {"critical": 8.0, "high": 5.0, "medium": 3.0, "low": 1.5, "info": 0.5}
 _MAX_EXAMPLES = 5
 _MAX_SUGGESTIONS = 15
 _LEVELS = ("critical", "high", "medium", "low", "info")
-
-
-#: Our language names -> the language groups skills are tied to.
-_LANGUAGE_GROUP = {
-    "Python": "python",
-    "JavaScript": "javascript",
-    "TypeScript": "javascript",
-    "TSX": "javascript",
-    "Vue": "javascript",
-    "Go": "go",
-    "Java": "java",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +44,7 @@ class SkillLinks:
     languages: Mapping[str, frozenset[str]]
 
     def skills(self, tags: tuple[str, ...], language: str) -> list[str]:
-        group = _LANGUAGE_GROUP.get(language)
+        group = GROUPS.get(language)
         return [
             skill_id
             for skill_id in skills_for(tags, self.index)

@@ -21,7 +21,7 @@ from types import ModuleType
 
 from devmentor import __version__
 from devmentor.analyzer import complexity, duplicates, security_bandit, security_secrets, syntax
-from devmentor.analyzer.languages import EXTENSIONS, FILENAMES, Language
+from devmentor.analyzer.languages import BY_NAME
 from devmentor.analyzer.model import (
     SEVERITY_ORDER,
     FileResult,
@@ -39,9 +39,6 @@ _SYNTAX_RULES: dict[str, ModuleType] = {
     "TSX": javascript,
     "Go": go,
     "Java": java,
-}
-_LANGUAGES: dict[str, Language] = {
-    language.name: language for language in (*EXTENSIONS.values(), *FILENAMES.values())
 }
 _SNIPPET_CHARS = 200
 _MAX_PATTERN_LINES = 5
@@ -134,7 +131,7 @@ def _count_lines(lines: list[str], comments: tuple[str, ...]) -> tuple[int, int,
 
 def analyze_file(task: FileTask) -> FileResult:
     """Everything the analyzer learns from one file (see the module docstring)."""
-    language = _LANGUAGES[task.language]
+    language = BY_NAME[task.language]
     errors: list[str] = []
     text = _decode(task.data, errors)
     lines = text.split("\n")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from devmentor.analyzer.languages import GROUPS
 from devmentor.analyzer.model import Framework
 
 
@@ -230,14 +231,6 @@ _BY_ECOSYSTEM: Mapping[str, dict[str, _Known]] = {
     "php": _PHP,
     "rust": _RUST,
 }
-_IMPORT_ECOSYSTEM = {
-    "Python": "python",
-    "JavaScript": "javascript",
-    "TypeScript": "javascript",
-    "TSX": "javascript",
-    "Go": "go",
-    "Java": "java",
-}
 
 
 @dataclass
@@ -260,7 +253,7 @@ class FrameworkDetector:
             self.dependencies.append(Dependency(name, ecosystem, version, path))
 
     def add_imports(self, language: str, names: Iterable[str]) -> None:
-        ecosystem = _IMPORT_ECOSYSTEM.get(language)
+        ecosystem = GROUPS.get(language)
         if ecosystem is None:
             return
         for name in set(names):

@@ -90,6 +90,23 @@ _add(_lang("Text", "prose"), ".txt")
 
 EXTENSIONS: Mapping[str, Language] = MappingProxyType(_BY_EXTENSION)
 FILENAMES: Mapping[str, Language] = MappingProxyType(_BY_NAME)
+#: Every language by its name.
+BY_NAME: Mapping[str, Language] = MappingProxyType(
+    {language.name: language for language in (*_BY_EXTENSION.values(), *_BY_NAME.values())}
+)
+#: Language name -> the group that manifests, imports and curriculum skills use
+#: (``python``, ``javascript``, ``go``, ``java``); other languages have none.
+GROUPS: Mapping[str, str] = MappingProxyType(
+    {
+        "Python": "python",
+        "JavaScript": "javascript",
+        "TypeScript": "javascript",
+        "TSX": "javascript",
+        "Vue": "javascript",
+        "Go": "go",
+        "Java": "java",
+    }
+)
 
 #: ``.env.local``, ``.env.production``: configuration that often holds secrets.
 _DOTENV = re.compile(r"^\.env(\..+)?$")
